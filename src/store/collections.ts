@@ -1,0 +1,24 @@
+/**
+ * The collection names the product uses, in one place so repositories, {@link INDEXES} and operators agree.
+ * The DESIGN calls the idempotency-key collection `notifications`; it is named `idempotency` because it guards
+ * every at-most-once side effect (proactive messages, record creation on replayed submissions), not only
+ * notifications.
+ */
+export const COLLECTIONS = {
+  incidents: 'incidents',
+  changes: 'changes',
+  improvements: 'improvements',
+  questions: 'questions',
+  knowledgeGaps: 'knowledge_gaps',
+  audit: 'audit',
+  counters: 'counters',
+  conversations: 'conversations',
+  addresses: 'addresses',
+  idempotency: 'idempotency',
+  locks: 'locks',
+  webchatInbox: 'webchat_inbox',
+  /** Installation settings, e.g. the key that signs state handed to chat platforms (adapters/shared). */
+  settings: 'settings',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
