@@ -1,0 +1,1 @@
+export { helpFlow } from './help.flow';

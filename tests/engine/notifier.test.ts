@@ -1,0 +1,86 @@
+import { textMessage, type Message, type MessageRef } from '../../src/engine/message';
+import type { Transport } from '../../src/engine/notifier';
+import type { ChannelKind } from '../../src/engine/events';
+import { createHarness, type Harness } from '../support/harness';
+
+/** A transport that records what it was asked to send. */
+function fakeTransport(channel: ChannelKind) {
+  const sent: Array<{ address: Record<string, unknown>; message: Message }> = [];
+  const updated: Array<{ ref: MessageRef; message: Message }> = [];
+  const transport: Transport = {
+    channel,
+    async send(address, message) {
+      sent.push({ address, message });
+      return { channel, ref: `${channel}-${sent.length}` };
+    },
+    async update(ref, message) {
+      updated.push({ ref, message });
+    },
+  };
+  return { transport, sent, updated };
+}
+
+describe('notifier', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await createHarness();
+  });
+  afterEach(() => harness.close());
+
+  it('sends to a person where they were last seen, once per idempotency key', async () => {
+    const slack = fakeTransport('slack');
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(slack.transport);
+    harness.services.notifier.register(webchat.transport);
+    await harness.services.addresses.save({ personId: 'p1', channel: 'slack', address: { user: 'U1' }, now: harness.clock.now() });
+
+    const first = await harness.services.notifier.notify({ person: 'p1' }, textMessage('INC-000001 is yours'), { key: 'inc-1:assigned' });
+    const again = await harness.services.notifier.notify({ person: 'p1' }, textMessage('INC-000001 is yours'), { key: 'inc-1:assigned' });
+
+    expect(slack.sent).toEqual([{ address: { user: 'U1' }, message: textMessage('INC-000001 is yours') }]);
+    expect(first).toMatchObject({ duplicate: false, deliveries: [{ to: 'p1', ref: { channel: 'slack', ref: 'slack-1' } }] });
+    expect(again).toMatchObject({ duplicate: true, deliveries: first.deliveries });
+    expect(webchat.sent).toEqual([]);
+  });
+
+  it('never sends twice when two replicas race with the same key', async () => {
+    const slack = fakeTransport('slack');
+    harness.services.notifier.register(slack.transport);
+    await harness.services.addresses.save({ personId: 'p1', channel: 'slack', address: { user: 'U1' }, now: harness.clock.now() });
+    await Promise.all(Array.from({ length: 20 }, () => harness.services.notifier.notify({ person: 'p1' }, textMessage('hi'), { key: 'race' })));
+    expect(slack.sent).toHaveLength(1);
+  });
+
+  it('falls back to the web chat inbox for a person with no chat address', async () => {
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(webchat.transport);
+    const result = await harness.services.notifier.notify({ person: 'p2' }, textMessage('overdue'), { key: 'k' });
+    expect(webchat.sent[0]?.address).toEqual({ personId: 'p2' });
+    expect(result.unreachable).toEqual([]);
+  });
+
+  it('reports who could not be reached when no channel runs', async () => {
+    const result = await harness.services.notifier.notify({ person: 'p3' }, textMessage('x'), { key: 'k3' });
+    expect(result).toEqual({ deliveries: [], unreachable: ['p3'], duplicate: false });
+  });
+
+  it("sends to a team's channel when the team has one on a running platform, else to each member", async () => {
+    const team = harness.services.org.teams.find((candidate) => candidate.slackChannel)!;
+    const slack = fakeTransport('slack');
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(webchat.transport);
+    const members = await harness.services.notifier.notify({ team: team.id }, textMessage('new P2'), { key: 'team-1' });
+    expect(members.deliveries.map((delivery) => delivery.to)).toEqual(team.members);
+
+    harness.services.notifier.register(slack.transport);
+    await harness.services.notifier.notify({ team: team.id }, textMessage('new P1'), { key: 'team-2' });
+    expect(slack.sent).toEqual([{ address: { conversationId: team.slackChannel }, message: textMessage('new P1') }]);
+  });
+
+  it('updates a message through the transport of its channel', async () => {
+    const slack = fakeTransport('slack');
+    harness.services.notifier.register(slack.transport);
+    await harness.services.notifier.update({ channel: 'slack', ref: 'C1:123.45' }, textMessage('resolved'));
+    expect(slack.updated).toEqual([{ ref: { channel: 'slack', ref: 'C1:123.45' }, message: textMessage('resolved') }]);
+  });
+});
