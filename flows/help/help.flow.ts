@@ -23,6 +23,10 @@ export const helpFlow = defineFlow({
     return { messages: [isHelp ? helpMessage(commands, prefix) : unknownCommandMessage(event.command, commands, prefix)] };
   },
 
+  async home({ channel, commands }) {
+    return helpMessage(commands, prefixFor(channel)).blocks;
+  },
+
   async onText({ event, commands }) {
     return { messages: [notUnderstoodMessage(event.text, commands, prefixFor(event.conversation.channel))] };
   },

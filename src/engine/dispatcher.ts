@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors';
-import type { ActionEvent, CommandEvent, InboundEvent, SubmitEvent, TextEvent } from './events';
+import type { ActionEvent, Actor, ChannelKind, CommandEvent, InboundEvent, SubmitEvent, TextEvent } from './events';
 import type { CommandSpec, Flow, FlowState, Reply, Turn } from './flow';
-import { parseActionId, textMessage } from './message';
+import { parseActionId, textMessage, type Block } from './message';
 import type { Services } from './services';
 
 /** What the dispatcher hands back to an adapter: the flow's reply, plus whether this was a redelivery. */
@@ -16,6 +16,8 @@ export interface Outcome extends Reply {
 /** Routes neutral events to flows: the one entry point every adapter calls. */
 export interface Dispatcher {
   dispatch(event: InboundEvent): Promise<Outcome>;
+  /** The person's overview across flows (Slack App Home, the web chat's overview), in registry order. */
+  home(actor: Actor, channel: ChannelKind): Promise<Block[]>;
   /** Every command of every flow, in registry order. */
   readonly commands: readonly CommandSpec[];
   readonly flows: readonly Flow<unknown>[];
@@ -156,6 +158,12 @@ export function createDispatcher(flows: readonly Flow<unknown>[], services: Serv
   return {
     commands,
     flows,
+    async home(actor, channel) {
+      const now = services.clock.now();
+      const context = { actor, now, services, channel, commands };
+      const sections = await Promise.all(flows.map((flow) => flow.home?.(context) ?? Promise.resolve([])));
+      return sections.flat();
+    },
     async dispatch(event) {
       try {
         if (!event.deliveryId) return await answer(event);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { ActionEvent, Actor, CommandEvent, InboundEvent, SubmitEvent, TextEvent } from './events';
-import type { Message } from './message';
+import type { ActionEvent, Actor, ChannelKind, CommandEvent, InboundEvent, SubmitEvent, TextEvent } from './events';
+import type { Block, Message } from './message';
 import type { JobDefinition } from './scheduler';
 import type { Services } from './services';
 
@@ -37,6 +37,16 @@ export interface FlowState<S> {
   clear(): Promise<void>;
 }
 
+/** What a flow's overview section is built from. */
+export interface HomeContext {
+  actor: Actor;
+  now: Date;
+  services: Services;
+  /** Where the overview is shown, so command hints read as the person types them there. */
+  channel: ChannelKind;
+  commands: readonly CommandSpec[];
+}
+
 /** Everything a flow handler gets for one turn. */
 export interface Turn<E extends InboundEvent = InboundEvent, S = unknown> {
   event: E;
@@ -68,6 +78,11 @@ export interface Flow<S = unknown> {
   onAction?(turn: Turn<ActionEvent, S>, action: string): Promise<Reply>;
   /** A form of this flow: `form` is the part after `${id}:`. */
   onSubmit?(turn: Turn<SubmitEvent, S>, form: string): Promise<Reply>;
+  /**
+   * The person's own open items for this flow (their incidents, changes awaiting them, overdue actions), shown on
+   * Slack's App Home and the web chat's overview. Blocks only: buttons in them route to this flow as usual.
+   */
+  home?(context: HomeContext): Promise<Block[]>;
   /** Scheduled jobs the flow needs (SLA watch, nudges…). */
   jobs?(services: Services): JobDefinition[];
 }
