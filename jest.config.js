@@ -10,4 +10,5 @@ module.exports = {
   testTimeout: 30000,
   // Two cores: more workers than that only makes the end-to-end tests slower.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
 };

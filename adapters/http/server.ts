@@ -58,7 +58,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** True for requests from this machine (127.0.0.0/8, ::1, IPv4-mapped loopback). */
-export function isLoopback(req: IncomingMessage): boolean {
+export function isLoopback(req: Pick<IncomingMessage, 'socket'>): boolean {
   const address = req.socket.remoteAddress ?? '';
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

@@ -59,7 +59,7 @@ function validTimeZone(zone: string | undefined): string | undefined {
   }
 }
 
-function cookie(req: IncomingMessage, name: string): string | undefined {
+function cookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
@@ -73,6 +73,15 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** Loopback always; another machine only with the token (from `?token=` once, then a cookie, or a header). */
+export function webchatAllows(req: Pick<IncomingMessage, 'socket' | 'headers' | 'url'>, token: string | undefined): boolean {
+  if (isLoopback(req)) return true;
+  if (!token) return false;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+  return [url.searchParams.get('token') ?? undefined, bearer, cookie(req, TOKEN_COOKIE)].some((given) => sameSecret(given, token));
 }
 
 /**
@@ -94,19 +103,8 @@ export function createWebchatAdapter(options: {
     style: readFileSync(join(PUBLIC_DIR, 'app.css')),
   };
 
-  /** Loopback always; another machine only with the token (from `?token=` once, then a cookie, or a header). */
-  function allowed(req: IncomingMessage): boolean {
-    if (isLoopback(req)) return true;
-    if (!config.token) return false;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-    return [url.searchParams.get('token') ?? undefined, bearer, cookie(req, TOKEN_COOKIE)].some((given) =>
-      sameSecret(given, config.token!),
-    );
-  }
-
   function guard(req: IncomingMessage, res: ServerResponse): boolean {
-    if (allowed(req)) return true;
+    if (webchatAllows(req, config.token)) return true;
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(
       config.token

@@ -16,7 +16,7 @@ export interface Outcome extends Reply {
 /** Routes neutral events to flows: the one entry point every adapter calls. */
 export interface Dispatcher {
   dispatch(event: InboundEvent): Promise<Outcome>;
-  /** The person's overview across flows (Slack App Home, the web chat's overview), in registry order. */
+  /** The person's overview across flows (Slack's App Home), in registry order. */
   home(actor: Actor, channel: ChannelKind): Promise<Block[]>;
   /** Every command of every flow, in registry order. */
   readonly commands: readonly CommandSpec[];

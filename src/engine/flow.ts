@@ -80,7 +80,7 @@ export interface Flow<S = unknown> {
   onSubmit?(turn: Turn<SubmitEvent, S>, form: string): Promise<Reply>;
   /**
    * The person's own open items for this flow (their incidents, changes awaiting them, overdue actions), shown on
-   * Slack's App Home and the web chat's overview. Blocks only: buttons in them route to this flow as usual.
+   * Slack's App Home. Blocks only: buttons in them route to this flow as usual.
    */
   home?(context: HomeContext): Promise<Block[]>;
   /** Scheduled jobs the flow needs (SLA watch, nudges…). */

@@ -143,6 +143,14 @@ describe('dispatcher', () => {
     expect(said(later.messages)).toEqual(['echo b #1']);
   });
 
+  it("builds a person's overview from every flow that has one, with commands as typed on that channel", async () => {
+    const actor = harness.services.people.resolve({ channel: 'slack', userId: 'U0NOBODY', name: 'Sam' });
+    const blocks = await harness.dispatcher.home(actor, 'slack');
+    expect(blocks[0]).toEqual({ kind: 'heading', text: 'What I can do' });
+    expect(JSON.stringify(blocks)).toContain('/itsm echo <words>');
+    expect(JSON.stringify(await harness.dispatcher.home(actor, 'webchat'))).not.toContain('/itsm');
+  });
+
   it('refuses two flows with one id', async () => {
     expect(() => createDispatcher([helpFlow as Flow<unknown>, helpFlow as Flow<unknown>], harness.services)).toThrow('two flows share the id help');
   });
