@@ -70,12 +70,12 @@ function renderButton(button: Button): string {
 
 const renderBlock: { [K in Block['kind']]: (block: Extract<Block, { kind: K }>) => string } = {
   heading: (block) => `<h3>${escapeHtml(block.text)}</h3>`,
-  text: (block) => `<p>${renderRichText(block.text)}</p>`,
+  text: (block) => `<div class="text">${renderRichText(block.text)}</div>`,
   fields: (block) =>
     `<dl class="fields">${block.fields
       .map((field) => `<div><dt>${escapeHtml(field.label)}</dt><dd>${renderRichText(field.value)}</dd></div>`)
       .join('')}</dl>`,
-  context: (block) => `<p class="context">${renderRichText(block.text)}</p>`,
+  context: (block) => `<div class="context">${renderRichText(block.text)}</div>`,
   divider: () => '<hr>',
   actions: (block) => `<div class="actions">${block.buttons.map(renderButton).join('')}</div>`,
 };
@@ -139,7 +139,7 @@ function renderInput(input: Input, form: Form, formKey: string): string {
 /** A form as an HTML form; `formKey` keeps element ids unique when the transcript shows several forms. */
 export function renderForm(form: Form, formKey: string, signedState?: string): string {
   return `<form class="bot-form" data-form="${escapeHtml(form.id)}"${signedState ? ` data-state="${escapeHtml(signedState)}"` : ''} novalidate>
-<h3>${escapeHtml(form.title)}</h3>${form.intro ? `<p>${renderRichText(form.intro)}</p>` : ''}
+<h3>${escapeHtml(form.title)}</h3>${form.intro ? `<div class="text">${renderRichText(form.intro)}</div>` : ''}
 ${form.inputs.map((input) => renderInput(input, form, formKey)).join('\n')}
 <div class="actions"><button type="submit" class="btn btn-primary">${escapeHtml(form.submitLabel)}</button>${
     form.cancelLabel ? `<button type="button" class="btn" data-cancel>${escapeHtml(form.cancelLabel)}</button>` : ''

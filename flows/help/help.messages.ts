@@ -22,7 +22,7 @@ export function helpMessage(commands: readonly CommandSpec[], prefix: CommandPre
       commandList(commands, prefix),
       {
         kind: 'context',
-        text: 'You can also just tell me what is wrong or ask how something works, in plain words.',
+        text: prefix ? 'Type /itsm followed by one of these.' : 'Type one of these as a message.',
       },
     ],
   };

@@ -33,7 +33,7 @@ describe('web chat renderer', () => {
     const html = renderMessage(message, 'm1');
     expect(html).toContain('<h3>INC-000001 &lt;VPN&gt;</h3>');
     expect(html).toContain('<dt>Priority</dt><dd>P2 high</dd>');
-    expect(html).toContain('<p class="context">Reported by Sam</p>');
+    expect(html).toContain('<div class="context">Reported by Sam</div>');
     expect(html).toContain('<hr>');
     expect(html).toContain('<button type="button" class="btn btn-primary" data-action="report-incident:take" data-value="INC-000001">Take</button>');
   });
