@@ -9,13 +9,14 @@ const REDACT = [
   'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET', 'env.SLACK_APP_TOKEN', 'env.MICROSOFT_APP_PASSWORD', 'env.WEBCHAT_TOKEN',
 ];
 
-/** Structured JSON logs (pino) at the given level, to stdout. */
-export function createLogger(level: string): Logger {
-  return pino({
+/** Structured JSON logs (pino) at the given level, to stdout (or the given stream). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'itsm-bot' },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: { err: pino.stdSerializers.err },
-  }) as unknown as Logger;
+  };
+  return (destination ? pino(options, destination) : pino(options)) as unknown as Logger;
 }
