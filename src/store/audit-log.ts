@@ -89,17 +89,28 @@ export function createAuditLog(store: DocumentStore): AuditLog {
   const markers = store.collection<HeadMarker>(COLLECTIONS.counters);
   const state = appendStateFor(store);
 
-  /**
-   * The last event. Starts from the head marker, so the query reads a few events rather than sorting the whole
-   * trail (the embedded store sorts in memory); falls back to the whole trail when the marker is ahead (a cut tail).
-   */
-  async function readHead(): Promise<{ seq: number; hash: string }> {
-    const marker = await markers.findOne({ id: AUDIT_HEAD_ID });
-    const from = typeof marker?.seq === 'number' && marker.seq > 0 ? { seq: { $gte: marker.seq } } : {};
-    const last =
+  /** The last event in the trail, and the head marker (null when missing or malformed). */
+  async function readTrailEnd(): Promise<{ last: { seq: number; hash: string }; marker: { seq: number; hash: string } | null }> {
+    const found = await markers.findOne({ id: AUDIT_HEAD_ID });
+    const marker = typeof found?.seq === 'number' && typeof found.hash === 'string' ? { seq: found.seq, hash: found.hash } : null;
+    // From the marker on, the query reads a few events rather than sorting the whole trail (the embedded store
+    // sorts in memory); the whole trail only when nothing is at or past the marker (a cut tail).
+    const from = marker && marker.seq > 0 ? { seq: { $gte: marker.seq } } : {};
+    const lastEvent =
       (await events.findOne(from, { sort: { seq: -1 }, projection: ['seq', 'hash'] })) ??
       (Object.keys(from).length > 0 ? await events.findOne({}, { sort: { seq: -1 }, projection: ['seq', 'hash'] }) : null);
-    return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    return { last: lastEvent ? { seq: lastEvent.seq, hash: lastEvent.hash } : { seq: 0, hash: GENESIS_HASH }, marker };
+  }
+
+  /**
+   * Where the next event chains on. When the marker is ahead of the last event, events were cut off the end: the
+   * next event continues after the marker, so the cut stays visible to `verify` as missing events. Chaining on the
+   * shorter trail instead would re-use the cut seqs, and the marker — moved forward by the next appends — would
+   * stop showing that anything was ever removed.
+   */
+  async function readHead(): Promise<{ seq: number; hash: string }> {
+    const { last, marker } = await readTrailEnd();
+    return marker && marker.seq > last.seq ? marker : last;
   }
 
   async function moveMarker(event: AuditEvent): Promise<void> {
@@ -144,9 +155,8 @@ export function createAuditLog(store: DocumentStore): AuditLog {
     let checked = 0;
     let prev = { seq: 0, hash: GENESIS_HASH };
 
-    const marker = await markers.findOne({ id: AUDIT_HEAD_ID });
-    const last = await readHead();
-    const end = Math.max(last.seq, typeof marker?.seq === 'number' ? marker.seq : 0);
+    const { last, marker } = await readTrailEnd();
+    const end = Math.max(last.seq, marker?.seq ?? 0);
 
     // Pages are seq ranges (from, from + pageSize], so each read is small and served by the seq index.
     let from = 0;

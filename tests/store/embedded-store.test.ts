@@ -5,11 +5,13 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createEmbeddedStore } from '../../adapters/store/embedded/embedded-store';
 import { isProcessAlive } from '../../adapters/store/embedded/data-dir-lock';
 import { openStore } from '../../adapters/store/open-store';
+import { createAuditLog } from '../../src/store/audit-log';
 import { DuplicateKeyError, StoreUnavailableError, type DocumentStore } from '../../src/store/ports';
 
 interface Logged {
@@ -145,6 +147,55 @@ describe('the DATA_DIR lock', () => {
     expect(logger.lines.some((line) => line.level === 'warn')).toBe(true);
   }, 20_000);
 
+  const procTellsExecutables = existsSync(`/proc/${process.pid}/exe`);
+  (procTellsExecutables ? test : test.skip)(
+    `a stale lock whose pid was reused by another program is taken over${procTellsExecutables ? '' : ' — SKIPPED: no /proc/<pid>/exe here'}`,
+    async () => {
+      const other = spawn('sleep', ['30']); // alive, but not Node: the pid of a crashed bot, reused after a reboot
+      try {
+        await writeFile(
+          join(dir, '.lock'),
+          JSON.stringify({ pid: other.pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', nonce: 'old', exe: basename(process.execPath) }),
+        );
+        const logger = recordingLogger();
+        await openEmbedded(dir, logger);
+        expect(JSON.parse(await readFile(join(dir, '.lock'), 'utf8'))).toMatchObject({ pid: process.pid, exe: basename(process.execPath) });
+        expect(logger.lines).toContainEqual({ level: 'warn', obj: expect.objectContaining({ stalePid: other.pid }), msg: expect.stringMatching(/no longer running/) });
+      } finally {
+        other.kill();
+      }
+    },
+  );
+
+  test('a live holder running the recorded executable is still refused', async () => {
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 30_000)']);
+    try {
+      await writeFile(
+        join(dir, '.lock'),
+        JSON.stringify({ pid: holder.pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', nonce: 'x', exe: basename(process.execPath) }),
+      );
+      expect((await refusal(openEmbedded())).message).toMatch(IN_USE);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  test('two processes racing to take over one stale lock: exactly one opens the directory', async () => {
+    const pid = await deadPid();
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', nonce: 'old' }));
+    const racers = await Promise.all([secondProcess(dir), secondProcess(dir)]);
+    try {
+      const lines = racers.map((r) => r.line).sort();
+      expect(lines[0]).toMatch(/^READY \d+$/);
+      expect(lines[1]).toMatch(/^REFUSED DATA_DIR .* is in use by process \d+ /);
+      expect(JSON.parse(await readFile(join(dir, '.lock'), 'utf8')).pid).toBe(Number(lines[0]?.split(' ')[1]));
+      expect((await readdir(dir)).filter((file) => file.startsWith('.lock.'))).toEqual([]);
+    } finally {
+      racers.forEach((r) => r.child.stdin.end());
+      await Promise.all(racers.map((r) => exited(r.child)));
+    }
+  }, 30_000);
+
   test('a lock from another host is refused, with where to delete it', async () => {
     await writeFile(join(dir, '.lock'), JSON.stringify({ pid: 1, hostname: 'elsewhere', startedAt: '2026-01-01T00:00:00.000Z', nonce: 'x' }));
     const error = await refusal(openEmbedded());
@@ -275,6 +326,29 @@ describe('files', () => {
     now = new Date('2021-06-01T00:00:00Z');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await sessions.countDocuments({})).toBe(0);
+  });
+
+  test('after a restart, a trail whose tail was cut keeps showing the cut once new events are appended', async () => {
+    const event = (n: number) => ({
+      at: new Date(Date.UTC(2026, 2, 2, 9, 0, n)),
+      actor: { id: 'ada', name: 'Ada Lovelace' },
+      action: 'incident.updated',
+      record: { kind: 'incident', id: 'INC-000001' },
+      after: { n },
+    });
+    const first = await openEmbedded();
+    const audit = createAuditLog(first);
+    for (let n = 1; n <= 5; n++) await audit.append(event(n));
+    await first.collection('audit').deleteMany({ seq: { $gte: 4 } }); // someone with file access cuts the tail
+    await first.close();
+
+    const second = await openEmbedded(); // a new process: nothing cached about the head
+    const again = createAuditLog(second);
+    expect((await again.append(event(6))).seq).toBe(6);
+    expect((await again.append(event(7))).seq).toBe(7);
+    const report = await again.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([{ seq: 6, problem: expect.stringMatching(/events 4–5 are missing/) }]);
   });
 
   test('a closed store refuses work', async () => {

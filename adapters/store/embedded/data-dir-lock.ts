@@ -3,15 +3,20 @@
  * writer silently loses documents — notes/mongodb.md), so a second bot process on the same directory must refuse
  * to start, with one clear line naming the holder.
  *
- * The file is created with `open(…, 'wx')` (fails if it exists) and holds the pid, host, start time and a random
- * nonce. A lock whose process is gone (same host, pid not alive) is stale: it is logged and taken over. A lock
- * from another host cannot be checked and is refused. After writing, the file is read back: if two processes
- * raced to take over the same stale lock, only the one whose nonce is in the file proceeds.
+ * The file is created with `open(…, 'wx')` (fails if it exists) and holds the pid, host, start time, the name of
+ * the Node executable and a random nonce. A lock whose process is gone (same host, and the pid is not alive, or —
+ * where /proc tells — now runs another program: the pid was reused after a crash or reboot) is stale: it is logged
+ * and taken over. A lock from another host cannot be checked and is refused.
+ *
+ * A stale lock is taken over by renaming it aside (atomic) and checking that what was moved is the very lock
+ * judged stale: two processes racing to take over the same stale lock can then never remove the fresh lock the
+ * faster one has just written. After writing, the file is read back, and only the process whose nonce is in it
+ * proceeds.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { StoreUnavailableError } from '../../../src/store/ports';
 import type { StoreLogger } from '../store-logger';
 
@@ -21,6 +26,8 @@ export interface LockInfo {
   hostname: string;
   startedAt: string;
   nonce: string;
+  /** The basename of the holder's Node executable (`node`); tells a reused pid apart. Absent in older locks. */
+  exe?: string;
 }
 
 /** A held lock: release it on close; `check()` tells /healthz whether it is still ours. */
@@ -53,6 +60,27 @@ function inUse(dataDir: string, holder: LockInfo, lockPath: string, otherHost: b
   );
 }
 
+/** The basename of the program a pid runs, where /proc says (Linux, same user); undefined when it cannot tell. */
+async function executableOf(pid: number): Promise<string | undefined> {
+  try {
+    return basename(await readlink(`/proc/${pid}/exe`)).replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the lock's holder may still be running on this host: its pid is alive and, where /proc can tell, runs
+ * the same executable the lock recorded. A live pid running another program (a shell, a daemon started after a
+ * reboot) took over the number of a process that is gone.
+ */
+export async function mayStillHold(holder: LockInfo): Promise<boolean> {
+  if (!isProcessAlive(holder.pid)) return false;
+  if (!holder.exe) return true;
+  const running = await executableOf(holder.pid);
+  return running === undefined || running === holder.exe;
+}
+
 /** Whether a process with this pid exists on this host (EPERM: it exists, under another user). */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -68,7 +96,13 @@ async function readLock(lockPath: string): Promise<LockInfo | null> {
   try {
     const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockInfo>;
     if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return null;
-    return { pid: parsed.pid, hostname: parsed.hostname, startedAt: String(parsed.startedAt ?? 'an unknown time'), nonce: String(parsed.nonce ?? '') };
+    return {
+      pid: parsed.pid,
+      hostname: parsed.hostname,
+      startedAt: String(parsed.startedAt ?? 'an unknown time'),
+      nonce: String(parsed.nonce ?? ''),
+      ...(typeof parsed.exe === 'string' && parsed.exe ? { exe: parsed.exe } : {}),
+    };
   } catch (error) {
     if (errorCode(error) === 'ENOENT') throw error;
     return null;
@@ -98,7 +132,13 @@ export async function acquireDataDirLock(dataDirInput: string, logger: StoreLogg
   }
   const dataDir = await realpath(wanted).catch(() => wanted);
   const lockPath = join(dataDir, '.lock');
-  const mine: LockInfo = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), nonce: randomUUID() };
+  const mine: LockInfo = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    nonce: randomUUID(),
+    exe: basename(process.execPath),
+  };
   if (heldHere.has(dataDir)) {
     throw new StoreUnavailableError(
       `DATA_DIR ${dataDir} is in use by this process (${process.pid}) already; close the other store or set DATA_DIR to another folder`,
@@ -138,15 +178,13 @@ async function takeLock(dataDir: string, lockPath: string, mine: LockInfo, logge
         if (otherHost) throw inUse(dataDir, holder, lockPath, true);
         // Our own pid with someone else's nonce: a previous run of this program (e.g. pid 1 in a restarted container).
         const earlierRunOfOurs = holder.pid === process.pid;
-        if (!earlierRunOfOurs && isProcessAlive(holder.pid)) throw inUse(dataDir, holder, lockPath, false);
+        if (!earlierRunOfOurs && (await mayStillHold(holder))) throw inUse(dataDir, holder, lockPath, false);
         logger.warn(
           { dataDir, stalePid: holder.pid, staleHost: holder.hostname, since: holder.startedAt },
           'DATA_DIR lock was left by a process that is no longer running: taking it over',
         );
       }
-      await unlink(lockPath).catch((unlinkError: unknown) => {
-        if (errorCode(unlinkError) !== 'ENOENT') throw unusable(dataDir, unlinkError);
-      });
+      await removeStaleLock(dataDir, lockPath, holder, mine);
       continue;
     }
 
@@ -159,6 +197,31 @@ async function takeLock(dataDir: string, lockPath: string, mine: LockInfo, logge
     return lockHandle(dataDir, lockPath, mine);
   }
   throw new StoreUnavailableError(`could not take the lock ${lockPath}: other processes keep taking it; stop them or set DATA_DIR to another folder`);
+}
+
+/**
+ * Removes the lock judged stale — and only it. Between reading it and removing it, another process may have taken
+ * it over and written its own: so the file is first renamed aside (atomic: of two racers only one moves it), then
+ * checked to be the one judged stale (same nonce, or the same unreadable content). Anything else is put back, or —
+ * when a third process has written a lock meanwhile — left for that one.
+ */
+async function removeStaleLock(dataDir: string, lockPath: string, stale: LockInfo | null, mine: LockInfo): Promise<void> {
+  const aside = `${lockPath}.stale-${mine.nonce}`;
+  try {
+    await rename(lockPath, aside);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return; // another process took it over first: look again
+    throw unusable(dataDir, error);
+  }
+  const moved = await readLock(aside).catch(() => null);
+  const isTheStaleOne = stale === null ? moved === null : moved?.nonce === stale.nonce;
+  if (!isTheStaleOne) {
+    // A fresh lock of a process that won the race: put it back where it belongs.
+    await link(aside, lockPath).catch((error: unknown) => {
+      if (errorCode(error) !== 'EEXIST') throw unusable(dataDir, error);
+    });
+  }
+  await unlink(aside).catch(() => undefined);
 }
 
 function lockHandle(dataDir: string, lockPath: string, mine: LockInfo): DataDirLock {

@@ -3,10 +3,11 @@
  * verify catching an edited, a removed, a re-ordered and a cut-off event — tampering done through the raw
  * collection, as someone with database access would.
  */
-import { GENESIS_HASH, computeAuditHash, type AuditEvent, type AuditEventInput } from '../../../src/domain/audit';
+import { GENESIS_HASH, computeAuditHash, sealAuditEvent, type AuditEvent, type AuditEventInput } from '../../../src/domain/audit';
 import { AUDIT_HEAD_ID, createAuditLog } from '../../../src/store/audit-log';
 import { INDEXES } from '../../../src/store/indexes';
 import type { Doc } from '../../../src/store/ports';
+import { testIf } from '../capabilities';
 import type { ContractContext } from '../contract';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -83,6 +84,20 @@ export function auditCases(ctx: ContractContext): void {
     expect(appended.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(await first.verify({ pageSize: 7 })).toEqual({ ok: true, checked: 30, problems: [] });
   }, 30_000);
+
+  testIf(
+    ctx.capabilities.uniqueIndexes,
+    'an event appended by another process first: the log re-reads the head and chains after it',
+    async () => {
+      const audit = await appendSome(3);
+      const head = (await raw().findOne({ seq: 3 })) as unknown as AuditEvent;
+      const theirs = sealAuditEvent(anEvent(4, { actor: { id: 'bob', name: 'Bob' } }), 4, head.hash);
+      await raw().insertOne({ ...theirs, id: '000000000004' }); // what a second replica's append writes
+      const mine = await audit.append(anEvent(5));
+      expect(mine).toMatchObject({ seq: 5, prevHash: theirs.hash });
+      expect(await audit.verify()).toEqual({ ok: true, checked: 5, problems: [] });
+    },
+  );
 
   test('verify reads in pages and reports one problem for a run of removed events', async () => {
     const audit = await appendSome(12);
