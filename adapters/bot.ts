@@ -113,8 +113,18 @@ function healthRoute(services: Services, channels: Record<string, boolean>): Rou
 
 /** Builds the whole bot: services, flows, adapters on one HTTP server, and the job runner. */
 export async function createBot(options: BotOptions): Promise<Bot> {
+  const services = await openFoundation(options.env, options.logger, options.clock ?? systemClock);
+  try {
+    return await assemble(options, services);
+  } catch (error) {
+    // Nothing else holds the store yet: release it (and the embedded store's lock) before failing.
+    await services.store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function assemble(options: BotOptions, services: Services): Promise<Bot> {
   const { env, logger } = options;
-  const services = await openFoundation(env, logger, options.clock ?? systemClock);
   const dispatcher = createDispatcher(flows, services);
   const runner = createJobRunner({ jobs: allJobs(services), locks: services.locks, clock: services.clock, logger });
   const signer = createStateSigner(await loadInstallationSecret(services.store));

@@ -57,8 +57,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** True for requests from this machine (127.0.0.0/8, ::1, IPv4-mapped loopback). */
-export function isLoopback(req: Pick<IncomingMessage, 'socket'>): boolean {
+/** Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its socket says. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
+
+/**
+ * True for requests from this machine (127.0.0.0/8, ::1, IPv4-mapped loopback) that no proxy forwarded: behind a
+ * reverse proxy on the same host every request arrives from loopback, so forwarded ones count as remote.
+ */
+export function isLoopback(req: Pick<IncomingMessage, 'socket' | 'headers'>): boolean {
+  if (FORWARDING_HEADERS.some((header) => req.headers[header] !== undefined)) return false;
   const address = req.socket.remoteAddress ?? '';
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

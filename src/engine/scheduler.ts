@@ -26,7 +26,10 @@ export interface JobDefinition {
   /** A cron expression (5 fields, or 6 with seconds), in UTC unless `timeZone` is given. */
   schedule: string;
   timeZone?: string;
-  /** How long one run may hold the lease before another replica may take over (default 10 minutes). */
+  /**
+   * How long the lease lasts before another replica may take over a run that died (default 10 minutes). A live
+   * run renews it every third of that, so a long sweep is never run twice side by side.
+   */
   leaseSeconds?: number;
   run(context: JobContext): Promise<JobResult>;
 }
@@ -78,33 +81,50 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     const ttlMs = (job.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     const lockName = `job:${job.name}`;
-    if (!(await locks.acquire(lockName, owner, { now: clock.now(), ttlMs }))) {
-      const holder = await locks.holder(lockName, clock.now());
-      const reason = holder
-        ? `another run holds its lease (${holder.owner}, until ${holder.expiresAt.toISOString()})`
-        : 'another run holds its lease';
-      logger.info({ job: job.name, reason }, 'job skipped');
-      return { status: 'skipped', job: job.name, reason };
-    }
-    const started = Date.now();
     const jobLogger = logger.child({ job: job.name });
+    const started = Date.now();
+    const failed = (error: unknown): JobRun => {
+      const durationMs = Date.now() - started;
+      jobLogger.error({ err: error, durationMs }, 'job failed');
+      return { status: 'failed', job: job.name, error: error instanceof Error ? error.message : String(error), durationMs };
+    };
+
+    try {
+      if (!(await locks.acquire(lockName, owner, { now: clock.now(), ttlMs }))) {
+        const holder = await locks.holder(lockName, clock.now());
+        const reason = holder
+          ? `another run holds its lease (${holder.owner}, until ${holder.expiresAt.toISOString()})`
+          : 'another run holds its lease';
+        logger.info({ job: job.name, reason }, 'job skipped');
+        return { status: 'skipped', job: job.name, reason };
+      }
+    } catch (error) {
+      // The store is unreachable: this tick fails, the next one tries again.
+      return failed(error);
+    }
+
+    const renew = () => locks.renew(lockName, owner, { now: clock.now(), ttlMs });
+    // A long sweep keeps its lease on its own, so another replica never starts the same job beside it.
+    const keepAlive = setInterval(() => {
+      renew().catch((error: unknown) => jobLogger.warn({ err: error }, 'lease renewal failed'));
+    }, Math.max(1000, Math.floor(ttlMs / 3)));
+    keepAlive.unref();
     try {
       const result = await job.run({
         now: clock.now(),
         logger: jobLogger,
         progress: async (note) => {
           jobLogger.info({ note }, 'job progress');
-          await locks.renew(lockName, owner, { now: clock.now(), ttlMs });
+          await renew();
         },
       });
       const durationMs = Date.now() - started;
       jobLogger.info({ ...result, durationMs }, 'job completed');
       return { status: 'completed', job: job.name, result, durationMs };
     } catch (error) {
-      const durationMs = Date.now() - started;
-      jobLogger.error({ err: error, durationMs }, 'job failed');
-      return { status: 'failed', job: job.name, error: error instanceof Error ? error.message : String(error), durationMs };
+      return failed(error);
     } finally {
+      clearInterval(keepAlive);
       await locks.release(lockName, owner).catch((error: unknown) => jobLogger.warn({ err: error }, 'lease release failed'));
     }
   }
@@ -126,7 +146,13 @@ export function startScheduler(runner: JobRunner, cron: CronDriver, logger: Logg
         logger.info({ job: job.name }, 'job still running from the last tick; this tick skipped');
         return;
       }
-      const running = runner.run(job.name).finally(() => inFlight.delete(job.name));
+      const running = runner
+        .run(job.name)
+        .catch((error: unknown): JobRun => {
+          logger.error({ err: error, job: job.name }, 'job run failed unexpectedly');
+          return { status: 'failed', job: job.name, error: String(error), durationMs: 0 };
+        })
+        .finally(() => inFlight.delete(job.name));
       inFlight.set(job.name, running);
     }),
   );

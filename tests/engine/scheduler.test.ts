@@ -94,3 +94,35 @@ describe('job runner', () => {
     expect(cron.scheduled()).toEqual([]);
   });
 });
+
+describe('job runner when the store fails', () => {
+  it('reports the run as failed instead of crashing the process', async () => {
+    const harness = await createHarness();
+    try {
+      const brokenLocks = { ...harness.services.locks, acquire: async () => Promise.reject(new Error('connection reset')) };
+      const runner = createJobRunner({ jobs: [job('sweep', async () => ({ summary: 'never' }))], locks: brokenLocks, clock: harness.clock, logger: harness.logger, owner: 'a' });
+      await expect(runner.run('sweep')).resolves.toMatchObject({ status: 'failed', error: 'connection reset' });
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('keeps a long run\'s lease alive without the job asking', async () => {
+    const harness = await createHarness();
+    try {
+      let renewals = 0;
+      const locks = { ...harness.services.locks, renew: async (...args: Parameters<typeof harness.services.locks.renew>) => { renewals += 1; return harness.services.locks.renew(...args); } };
+      const runner = createJobRunner({
+        jobs: [job('long', async () => { await new Promise((resolve) => setTimeout(resolve, 2300)); return { summary: 'done' }; }, { leaseSeconds: 3 })],
+        locks,
+        clock: harness.clock,
+        logger: harness.logger,
+        owner: 'a',
+      });
+      await expect(runner.run('long')).resolves.toMatchObject({ status: 'completed' });
+      expect(renewals).toBeGreaterThanOrEqual(2);
+    } finally {
+      await harness.close();
+    }
+  });
+});

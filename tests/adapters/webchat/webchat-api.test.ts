@@ -175,6 +175,12 @@ describe('web chat access', () => {
     expect(webchatAllows(from('192.0.2.10'), undefined)).toBe(false);
   });
 
+  it('counts a request forwarded by a reverse proxy on this machine as remote', () => {
+    expect(webchatAllows(from('127.0.0.1', { headers: { 'x-forwarded-for': '203.0.113.9' } }), undefined)).toBe(false);
+    expect(webchatAllows(from('127.0.0.1', { headers: { forwarded: 'for=203.0.113.9' } }), undefined)).toBe(false);
+    expect(webchatAllows(from('127.0.0.1', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${token}` } }), token)).toBe(true);
+  });
+
   it('lets other machines in with the token in the query, a bearer header or the cookie — and not with a wrong one', () => {
     expect(webchatAllows(from('192.0.2.10', { url: `/?token=${token}` }), token)).toBe(true);
     expect(webchatAllows(from('192.0.2.10', { headers: { authorization: `Bearer ${token}` } }), token)).toBe(true);
