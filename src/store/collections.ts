@@ -17,6 +17,8 @@ export const COLLECTIONS = {
   idempotency: 'idempotency',
   locks: 'locks',
   webchatInbox: 'webchat_inbox',
+  /** Form cards sent on Teams, so errors are shown on the same card and a form is submitted once (adapters/teams). */
+  teamsCards: 'teams_cards',
   /** Installation settings, e.g. the key that signs state handed to chat platforms (adapters/shared). */
   settings: 'settings',
 } as const;

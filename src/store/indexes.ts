@@ -26,6 +26,17 @@ const secondary: IndexSpec[] = [
   { collection: COLLECTIONS.incidents, keys: { status: 1, service: 1 } },
   { collection: COLLECTIONS.incidents, keys: { status: 1, 'sla.respondBy': 1 } },
   { collection: COLLECTIONS.incidents, keys: { status: 1, 'sla.resolveBy': 1 } },
+  // Incidents: the SLA watch asks only for open incidents whose next warning or breach instant has come
+  // (`slaNextAlertAt`, kept by flows/report-incident/incident.repository.ts on every write), so a sweep's cost grows
+  // with what is due, not with how many incidents are open.
+  { collection: COLLECTIONS.incidents, keys: { status: 1, slaNextAlertAt: 1 } },
+  // Incidents: the auto-close sweep asks for resolved incidents resolved before a cut-off.
+  { collection: COLLECTIONS.incidents, keys: { status: 1, 'resolution.at': 1 } },
+  // Incidents: "mine" and the App Home list a person's open incidents, reported or assigned.
+  { collection: COLLECTIONS.incidents, keys: { 'reporter.id': 1, status: 1 } },
+  { collection: COLLECTIONS.incidents, keys: { 'assignee.id': 1, status: 1 } },
+  // Incidents: one record per submitted draft, whatever retries or replicas do (sparse: older records have none).
+  { collection: COLLECTIONS.incidents, keys: { intakeKey: 1 }, unique: true, sparse: true },
 
   // Changes: the CAB agenda and approval reminders ("pending changes by planned start"), and the change calendar.
   { collection: COLLECTIONS.changes, keys: { status: 1, plannedStart: 1 } },
@@ -54,6 +65,9 @@ const secondary: IndexSpec[] = [
   // Web chat inbox: a browser polls for its recipient's entries changed since its last poll (new messages and
   // cards updated in place), so `updatedAt` rather than `createdAt` (adapters/webchat/inbox.ts).
   { collection: COLLECTIONS.webchatInbox, keys: { recipient: 1, updatedAt: 1 } },
+
+  // Teams form cards are kept while the form can still be submitted, then dropped.
+  { collection: COLLECTIONS.teamsCards, keys: { expiresAt: 1 }, expireAfterSeconds: 0 },
 ];
 
 /** All indexes, unique `id` indexes first (so they exist before anything else is built). */
