@@ -169,3 +169,22 @@ export function slaProgress(now: Date, start: Date, deadline: Date, calendar: Ca
   if (total === 0) return now.getTime() >= deadline.getTime() ? 1 : 0;
   return workingMinutesBetween(start, now, calendar) / total;
 }
+
+/**
+ * The end of the `days`-th working day after the local day of `after` (that day itself does not count): "no
+ * answer for three working days" gives someone resolved on a Monday until Thursday's closing time. Weekends and
+ * holidays are skipped; on a 24x7 calendar it is simply `days` × 24 hours later.
+ */
+export function endOfWorkingDays(after: Date, days: number, calendar: Calendar): Date {
+  if (!Number.isInteger(days) || days < 1) throw new DomainError('invalid_input', `Working days must be a whole number from 1 (got ${days}).`);
+  if (calendar.kind === '24x7') return new Date(after.getTime() + days * 24 * 60 * MINUTE_MS);
+  assertUsable(calendar);
+  let counted = 0;
+  let day = startOfLocalDay(after, calendar);
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++) {
+    day = day.plus({ days: 1 }).startOf('day');
+    const hours = openingOn(day, calendar);
+    if (hours && ++counted === days) return hours.close.toJSDate();
+  }
+  throw new DomainError('invalid_input', 'This calendar has too few working days to reach the date.');
+}

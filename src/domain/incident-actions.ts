@@ -5,7 +5,7 @@
  */
 import { addWorkingMinutes, slaProgress, workingMinutesBetween, type Calendar } from './business-hours';
 import { DomainError, notAllowed } from './errors';
-import { incidentLifecycle, type Incident, type IncidentUpdate, type ResolutionCode } from './incident';
+import { incidentLifecycle, OPEN_INCIDENT_STATUSES, type Incident, type IncidentUpdate, type ResolutionCode } from './incident';
 import { hasRole, isTeamMember, type OrganisationIndex } from './organisation';
 import type { PersonRef } from './records';
 
@@ -43,6 +43,26 @@ export function mayWorkOnIncident(index: OrganisationIndex, personId: string, in
   if (hasRole(person, 'service-desk') || hasRole(person, 'incident-manager')) return true;
   const team = index.teamById.get(incident.team);
   return team !== undefined && isTeamMember(team, personId);
+}
+
+/**
+ * May `personId` see the incident? Those who may work on it, its reporter (and whom it was reported for), people
+ * recorded as affected, and the owner of the service.
+ */
+export function mayViewIncident(
+  index: OrganisationIndex,
+  personId: string,
+  incident: Pick<Incident, 'team' | 'service' | 'reporter' | 'onBehalfOf' | 'affected'>,
+): boolean {
+  if (isReporterOf(personId, incident)) return true;
+  if (incident.affected.some((p) => p.id === personId)) return true;
+  if (index.serviceById.get(incident.service)?.owner === personId) return true;
+  return mayWorkOnIncident(index, personId, incident);
+}
+
+/** True for the reporter and for the person the incident was reported on behalf of: they confirm a resolution. */
+export function isReporterOf(personId: string, incident: Pick<Incident, 'reporter' | 'onBehalfOf'>): boolean {
+  return incident.reporter.id === personId || incident.onBehalfOf?.id === personId;
 }
 
 /** Throws `not_allowed` unless {@link mayWorkOnIncident}. */
@@ -166,12 +186,39 @@ export function addIncidentUpdate(
   );
 }
 
+/**
+ * Records `person` as affected by the incident (they found it among similar incidents instead of raising a new
+ * one). Only open incidents can be joined; joining twice, or joining your own report, changes nothing.
+ */
+export function joinIncident(incident: Incident, ctx: ActionContext & { person: PersonRef }): Incident {
+  if (!(OPEN_INCIDENT_STATUSES as readonly string[]).includes(incident.status)) {
+    throw new DomainError(
+      'invalid_transition',
+      `${incident.id} is ${incidentLifecycle.stateLabel(incident.status)}; it can't be joined. If you still have the problem, report a new incident.`,
+      { recordId: incident.id, from: incident.status },
+    );
+  }
+  const already = [incident.reporter.id, incident.onBehalfOf?.id, ...incident.affected.map((p) => p.id)];
+  if (already.includes(ctx.person.id)) return incident;
+  return changed(
+    incident,
+    ctx.now,
+    { affected: [...incident.affected, ctx.person] },
+    statusNote(ctx.actor, ctx.now, `${ctx.person.name} is affected too.`),
+  );
+}
+
 /** Declares or stands down a major incident (incident managers decide; the caller checks the role). */
 export function setMajorIncident(incident: Incident, ctx: ActionContext & { major: boolean; reason: string }): Incident {
   assertOpen(incident, ctx.major ? 'declared major' : 'stood down');
   if (incident.major === ctx.major) return incident;
   const text = ctx.major ? `Declared a major incident: ${ctx.reason}` : `Stood down as a major incident: ${ctx.reason}`;
   return changed(incident, ctx.now, { major: ctx.major }, statusNote(ctx.actor, ctx.now, text));
+}
+
+/** Throws the worded `invalid_transition` error for a closed incident: `verb` says what was tried ("updated"). */
+export function assertIncidentOpen(incident: Incident, verb: string): void {
+  assertOpen(incident, verb);
 }
 
 function assertOpen(incident: Incident, verb: string): void {

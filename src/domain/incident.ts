@@ -35,6 +35,8 @@ export { SYSTEM_ACTOR } from './records';
 export const INCIDENT_STATUSES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
 /** An incident state. */
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** States in which the incident still needs work: the SLA clocks run and people may join it as affected. */
+export const OPEN_INCIDENT_STATUSES = ['new', 'in_progress', 'on_hold'] as const satisfies readonly IncidentStatus[];
 
 /** The incident lifecycle; `next(status, action, id)` explains a refusal in words. */
 export const incidentLifecycle = defineLifecycle({

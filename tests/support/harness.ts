@@ -38,10 +38,16 @@ export interface Harness {
 /** An event without the parts the harness fills in (actor and conversation). */
 export type EventInput = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, 'actor' | 'conversation'> & { conversation?: Conversation } : never) : never;
 
-export async function createHarness(options: { flows?: readonly Flow<unknown>[]; org?: Organisation; start?: string } = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
-  const clock = new ManualClock(options.start ?? '2026-03-02T09:00:00Z');
-  const store = await createEmbeddedStore({ dataDir, clock: () => clock.now() });
+/**
+ * Options: `store` (and `clock`) reuse another harness's store — a restarted process, or a second replica — which
+ * the borrowing harness then leaves open on close.
+ */
+export async function createHarness(
+  options: { flows?: readonly Flow<unknown>[]; org?: Organisation; start?: string; store?: DocumentStore; clock?: ManualClock } = {},
+): Promise<Harness> {
+  const dataDir = options.store ? undefined : mkdtempSync(join(tmpdir(), 'itsm-test-'));
+  const clock = options.clock ?? new ManualClock(options.start ?? '2026-03-02T09:00:00Z');
+  const store = options.store ?? (await createEmbeddedStore({ dataDir: dataDir!, clock: () => clock.now() }));
   await store.ensureIndexes(INDEXES);
   const logger = recordingLogger();
   const services = createServices(store, options.org ?? exampleOrg(), logger, clock);
@@ -59,6 +65,7 @@ export async function createHarness(options: { flows?: readonly Flow<unknown>[];
       return dispatcher.dispatch({ ...event, actor, conversation } as InboundEvent);
     },
     async close() {
+      if (!dataDir) return;
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

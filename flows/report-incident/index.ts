@@ -1,0 +1,1 @@
+export { reportIncidentFlow } from './report-incident.flow';
