@@ -19,7 +19,9 @@ import { INDEXES } from '../src/store/indexes';
 import { createLocks } from '../src/store/locks';
 import type { DocumentStore } from '../src/store/ports';
 import { createHttpServer, sendJson, type HttpServer, type Route } from './http/server';
+import type { ChannelAdapter } from './shared/channel-adapter';
 import { createStateSigner, loadInstallationSecret } from './shared/signed-state';
+import { createTeamsAdapter } from './teams';
 import { openStore } from './store/open-store';
 import { createWebchatAdapter } from './webchat/webchat.adapter';
 
@@ -135,13 +137,12 @@ async function assemble(options: BotOptions, services: Services): Promise<Bot> {
     services,
     signer,
   });
-  const channels = { webchat: true, slack: false, teams: false };
-  if (env.SLACK_BOT_TOKEN) logger.warn('Slack credentials are set, but this build does not include the Slack adapter yet; Slack stays off');
-  else logger.info('Slack is off: no SLACK_BOT_TOKEN');
-  if (env.MICROSOFT_APP_ID) logger.warn('MICROSOFT_APP_ID is set, but this build does not include the Teams adapter yet; Teams stays off');
-  else logger.info('Teams is off: no Bot Framework endpoint in this build');
+  const adapterOptions = { env, dispatcher, services, signer, logger };
+  const teams = await createTeamsAdapter(adapterOptions);
+  const chatAdapters: ChannelAdapter[] = [teams];
+  const channels = { webchat: true, slack: false, teams: true };
 
-  const http = createHttpServer([healthRoute(services, channels), ...webchat.routes], logger);
+  const http = createHttpServer([healthRoute(services, channels), ...webchat.routes, ...chatAdapters.flatMap((adapter) => adapter.routes)], logger);
   let scheduler: Scheduler | undefined;
 
   return {
@@ -151,12 +152,14 @@ async function assemble(options: BotOptions, services: Services): Promise<Bot> {
     http,
     async start(port, host) {
       const address = await http.listen(port, host);
+      for (const adapter of chatAdapters) await adapter.start();
       if (options.cron) scheduler = startScheduler(runner, options.cron, logger);
       logger.info({ port: address.port, host: address.address, channels }, 'itsm-bot is listening');
       return address;
     },
     async stop() {
       await http.close();
+      for (const adapter of chatAdapters) await adapter.stop().catch((error: unknown) => logger.warn({ err: error, channel: adapter.channel }, 'adapter stop failed'));
       await scheduler?.stop();
       await services.store.close();
       logger.info('itsm-bot stopped');

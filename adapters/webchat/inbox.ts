@@ -21,9 +21,12 @@ export interface InboxEntry {
 export function createWebchatInbox(store: DocumentStore, clock: Clock) {
   const entries = store.collection<InboxEntry>('webchat_inbox');
   const inbox = {
-    /** Entries for a person changed after `since` (all recent ones when absent), oldest first. */
+    /**
+     * Entries for a person changed at or after `since` (all recent ones when absent), oldest first. At or after:
+     * a change in the same millisecond as the last one seen is not lost; the page replaces what it already shows.
+     */
     async since(recipient: string, since: Date | undefined, limit = 50): Promise<InboxEntry[]> {
-      const filter = since ? { recipient, updatedAt: { $gt: since } } : { recipient };
+      const filter = since ? { recipient, updatedAt: { $gte: since } } : { recipient };
       const recent = await entries.find(filter, { sort: { updatedAt: -1 }, limit });
       return recent.reverse();
     },

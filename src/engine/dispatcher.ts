@@ -107,7 +107,7 @@ export function createDispatcher(flows: readonly Flow<unknown>[], services: Serv
     let best: { flow: Flow<unknown>; score: number } | undefined;
     for (const flow of flows) {
       if (!flow.matchText || !flow.onText) continue;
-      const score = flow.matchText(text);
+      const score = flow.matchText(text, { org: services.org });
       if (score >= INTENT_THRESHOLD && (!best || score > best.score)) best = { flow, score };
     }
     const flow = best?.flow ?? fallback;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ActionEvent, Actor, ChannelKind, CommandEvent, InboundEvent, SubmitEvent, TextEvent } from './events';
 import type { Block, Message } from './message';
 import type { JobDefinition } from './scheduler';
+import type { Organisation } from '../domain/organisation';
 import type { Services } from './services';
 
 /** A sub-command a flow answers to, listed by `help` and declared in the Slack manifest's usage hint. */
@@ -71,7 +72,7 @@ export interface Flow<S = unknown> {
   /** The shape of the flow's conversation state, checked again when loaded so an old shape cannot crash it. */
   stateSchema?: z.ZodType<S>;
   /** How well plain words fit this flow, 0 (not at all) to 1 (certainly); the best score ≥ 0.5 wins. */
-  matchText?(text: string): number;
+  matchText?(text: string, context: { org: Organisation }): number;
   onCommand?(turn: Turn<CommandEvent, S>): Promise<Reply>;
   onText?(turn: Turn<TextEvent, S>): Promise<Reply>;
   /** A button of this flow: `action` is the part after `${id}:`. */

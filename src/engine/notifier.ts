@@ -16,6 +16,11 @@ export interface Transport {
   send(address: Record<string, unknown>, message: Message): Promise<MessageRef>;
   /** Replaces an earlier message in place. */
   update(ref: MessageRef, message: Message): Promise<void>;
+  /**
+   * True when a channel can be reached by its id alone (Slack). Otherwise (Teams) only a conversation whose
+   * address was saved — when the bot was added to it — can be reached.
+   */
+  readonly reachesConversationsById?: boolean;
 }
 
 /** Who a proactive message is for: a person (wherever they are reachable) or a team (its channel, else members). */
@@ -82,8 +87,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const transport = transports.get(channel);
       if (!transport || !conversationId) continue;
       const saved = await addresses.getConversation(channel, conversationId);
-      const address = saved?.address ?? { conversationId };
-      return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await transport.send(address, message) }], unreachable: [] };
+      const address = saved?.address ?? (transport.reachesConversationsById ? { conversationId } : undefined);
+      if (!address) continue;
+      try {
+        return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await transport.send(address, message) }], unreachable: [] };
+      } catch (error) {
+        // The channel is gone or the bot was removed from it: the members still hear about it.
+        logger.warn({ err: error, team: teamId, channel, conversationId }, "cannot post to the team's channel; telling its members");
+      }
     }
     const deliveries: Delivery[] = [];
     const unreachable: string[] = [];

@@ -4,12 +4,14 @@ import type { ChannelKind } from '../../src/engine/events';
 import { createHarness, type Harness } from '../support/harness';
 
 /** A transport that records what it was asked to send. */
-function fakeTransport(channel: ChannelKind) {
+function fakeTransport(channel: ChannelKind, options: { failing?: boolean } = {}) {
   const sent: Array<{ address: Record<string, unknown>; message: Message }> = [];
   const updated: Array<{ ref: MessageRef; message: Message }> = [];
   const transport: Transport = {
     channel,
+    reachesConversationsById: channel === 'slack',
     async send(address, message) {
+      if (options.failing) throw new Error('channel_not_found');
       sent.push({ address, message });
       return { channel, ref: `${channel}-${sent.length}` };
     },
@@ -75,6 +77,31 @@ describe('notifier', () => {
     harness.services.notifier.register(slack.transport);
     await harness.services.notifier.notify({ team: team.id }, textMessage('new P1'), { key: 'team-2' });
     expect(slack.sent).toEqual([{ address: { conversationId: team.slackChannel }, message: textMessage('new P1') }]);
+  });
+
+  it("posts to a Teams channel only once the bot has its conversation saved, and falls back to members", async () => {
+    const team = harness.services.org.teams.find((candidate) => candidate.teamsChannel)!;
+    const teams = fakeTransport('teams');
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(teams.transport);
+    harness.services.notifier.register(webchat.transport);
+    const unsaved = await harness.services.notifier.notify({ team: team.id }, textMessage('new P2'), { key: 'teams-1' });
+    expect(teams.sent).toEqual([]);
+    expect(unsaved.deliveries.map((delivery) => delivery.to)).toEqual(team.members);
+
+    await harness.services.addresses.saveConversation({ channel: 'teams', conversationId: team.teamsChannel!, address: { reference: 'saved' }, now: harness.clock.now() });
+    await harness.services.notifier.notify({ team: team.id }, textMessage('new P1'), { key: 'teams-2' });
+    expect(teams.sent).toEqual([{ address: { reference: 'saved' }, message: textMessage('new P1') }]);
+  });
+
+  it("tells the members when the team's channel cannot be posted to", async () => {
+    const team = harness.services.org.teams.find((candidate) => candidate.slackChannel)!;
+    harness.services.notifier.register(fakeTransport('slack', { failing: true }).transport);
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(webchat.transport);
+    const result = await harness.services.notifier.notify({ team: team.id }, textMessage('new P3'), { key: 'slack-gone' });
+    expect(result.deliveries.map((delivery) => delivery.to)).toEqual(team.members);
+    expect(harness.logger.lines.some((line) => line.level === 'warn')).toBe(true);
   });
 
   it('updates a message through the transport of its channel', async () => {

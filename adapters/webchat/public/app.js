@@ -34,7 +34,6 @@
 
   // Adds a bot message, or replaces it in place when it is already shown (a card updated after the fact).
   function showBot(message) {
-    track(message);
     var existing = document.getElementById('m-' + message.id);
     if (existing) { existing.innerHTML = message.html; return existing; }
     var item = document.createElement('li');
@@ -65,6 +64,8 @@
         if (!response.ok) throw new Error(body.error || 'The bot did not answer (' + response.status + ').');
         (body.messages || []).forEach(showBot);
         if (body.update) showBot(body.update);
+        // A turn may also have changed cards shown elsewhere in the transcript (a team card taken): fetch them now.
+        poll();
         return body;
       });
     }).catch(function (error) {
@@ -112,6 +113,19 @@
     if (first) first.focus();
   }
 
+  // Cancel closes a form without sending anything: like closing a Slack modal.
+  transcript.addEventListener('click', function (event) {
+    var cancel = event.target.closest('button[data-cancel]');
+    if (!cancel) return;
+    var form = cancel.closest('form.bot-form');
+    form.classList.add('submitted');
+    Array.prototype.forEach.call(form.elements, function (element) { element.disabled = true; });
+    var note = document.createElement('p');
+    note.className = 'context';
+    note.textContent = 'Cancelled: nothing was sent.';
+    form.appendChild(note);
+  });
+
   transcript.addEventListener('click', function (event) {
     var button = event.target.closest('button[data-action]');
     if (!button) return;
@@ -157,7 +171,8 @@
     if (!name) return;
     var url = '/webchat/api/inbox?user=' + encodeURIComponent(name) + (lastSeen ? '&since=' + encodeURIComponent(lastSeen) : '');
     fetch(url, { credentials: 'same-origin' }).then(function (response) { return response.json(); }).then(function (body) {
-      (body.messages || []).forEach(showBot);
+      // Only the inbox moves the cursor: a reply shown at once may be newer than a card updated just before it.
+      (body.messages || []).forEach(function (message) { track(message); showBot(message); });
       if (body.you) {
         you.textContent = body.you.listed
           ? 'Signed in as ' + body.you.name + (body.you.roles.length ? ' (' + body.you.roles.join(', ') + ')' : '')

@@ -47,6 +47,16 @@ const formFlow = defineFlow({
   },
 });
 
+/** What the web chat API answers, as the page reads it. */
+interface ApiBody {
+  messages: Array<{ id: string; html: string }>;
+  update?: { id: string; html: string };
+  errors?: Record<string, string>;
+  duplicate?: boolean;
+  error?: string;
+  you?: { id: string; name: string; listed: boolean };
+}
+
 describe('web chat API', () => {
   let harness: Harness;
   let http: HttpServer;
@@ -76,7 +86,7 @@ describe('web chat API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: { name: user, timeZone: 'Europe/Berlin' }, requestId: `request-${requestNumber}`, event }),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as ApiBody };
   }
 
   function formState(html: string): string {
@@ -85,7 +95,7 @@ describe('web chat API', () => {
 
   it('round-trips a form: shown, refused with field errors, then saved with its signed state', async () => {
     const opened = await turn({ type: 'message', text: 'note' });
-    const form = opened.body.messages[0];
+    const form = opened.body.messages[0]!;
     expect(form.html).toContain('<form class="bot-form" data-form="note:write"');
     const state = formState(form.html);
 
@@ -93,12 +103,12 @@ describe('web chat API', () => {
     expect(refused.body.errors).toEqual({ text: 'Write something first.' });
 
     const saved = await turn({ type: 'submit', form: 'note:write', values: { text: 'VPN <b>flaky</b>' }, state, source: form.id });
-    expect(saved.body.messages[0].html).toContain('Saved &quot;VPN &lt;b&gt;flaky&lt;/b&gt;&quot; from state draft-7');
+    expect(saved.body.messages[0]!.html).toContain('Saved &quot;VPN &lt;b&gt;flaky&lt;/b&gt;&quot; from state draft-7');
   });
 
   it('refuses a form state edited on the way back, and stores nothing', async () => {
     const opened = await turn({ type: 'message', text: 'note' });
-    const state = formState(opened.body.messages[0].html);
+    const state = formState(opened.body.messages[0]!.html);
     const forged = state.replace(/^[^.]+/, Buffer.from(JSON.stringify({ form: 'note:write', state: 'admin' })).toString('base64url'));
     const refused = await turn({ type: 'submit', form: 'note:write', values: { text: 'x' }, state: forged });
     expect(refused).toEqual({ status: 400, body: { error: 'This form was changed on the way back. Please open it again.' } });
@@ -109,28 +119,28 @@ describe('web chat API', () => {
 
   it('updates the message a button was on, in the transcript too', async () => {
     const opened = await turn({ type: 'message', text: 'note' });
-    const state = formState(opened.body.messages[0].html);
+    const state = formState(opened.body.messages[0]!.html);
     const saved = await turn({ type: 'submit', form: 'note:write', values: { text: 'hello' }, state });
-    const card = saved.body.messages[0];
+    const card = saved.body.messages[0]!;
     const pinned = await turn({ type: 'action', action: 'note:pin', value: 'n1', source: card.id });
     expect(pinned.body.update).toMatchObject({ id: card.id });
-    expect(pinned.body.update.html).toContain('Pinned n1');
+    expect(pinned.body.update!.html).toContain('Pinned n1');
 
-    const inbox = await fetch(`${base}/webchat/api/inbox?user=${encodeURIComponent('Sam Example')}`).then((r) => r.json() as Promise<Record<string, any>>);
-    expect(inbox.messages.find((entry: { id: string }) => entry.id === card.id).html).toContain('Pinned n1');
+    const inbox = await fetch(`${base}/webchat/api/inbox?user=${encodeURIComponent('Sam Example')}`).then((r) => r.json() as Promise<ApiBody>);
+    expect(inbox.messages.find((entry) => entry.id === card.id)!.html).toContain('Pinned n1');
   });
 
   it("never updates another person's message", async () => {
     const opened = await turn({ type: 'message', text: 'note' }, 'Owner Person');
-    const state = formState(opened.body.messages[0].html);
+    const state = formState(opened.body.messages[0]!.html);
     const saved = await turn({ type: 'submit', form: 'note:write', values: { text: 'mine' }, state }, 'Owner Person');
-    const attempt = await turn({ type: 'action', action: 'note:pin', value: 'n1', source: saved.body.messages[0].id }, 'Someone Else');
+    const attempt = await turn({ type: 'action', action: 'note:pin', value: 'n1', source: saved.body.messages[0]!.id }, 'Someone Else');
     expect(attempt.body.update).toBeUndefined();
   });
 
   it('answers a repeated request once', async () => {
     const body = JSON.stringify({ user: { name: 'Sam Example' }, requestId: 'same-request-1', event: { type: 'message', text: 'help' } });
-    const post = () => fetch(`${base}/webchat/api/turn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json() as Promise<Record<string, any>>);
+    const post = () => fetch(`${base}/webchat/api/turn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json() as Promise<ApiBody>);
     const first = await post();
     const second = await post();
     expect(first.messages).toHaveLength(1);
@@ -150,7 +160,7 @@ describe('web chat API', () => {
 
   it('tells the page who the person is, from the organisation file where listed', async () => {
     const listed = harness.services.org.people.find((person) => person.webchatName)!;
-    const inbox = await fetch(`${base}/webchat/api/inbox?user=${encodeURIComponent(listed.webchatName!)}`).then((r) => r.json() as Promise<Record<string, any>>);
+    const inbox = await fetch(`${base}/webchat/api/inbox?user=${encodeURIComponent(listed.webchatName!)}`).then((r) => r.json() as Promise<ApiBody>);
     expect(inbox.you).toMatchObject({ id: listed.id, name: listed.name, listed: true });
     const bad = await fetch(`${base}/webchat/api/inbox?user=Sam&since=yesterday`);
     expect(bad.status).toBe(400);

@@ -88,4 +88,56 @@ describe('web chat in a real browser', () => {
     await bot.services.notifier.notify({ person: robin.id }, textMessage('IMP-000007 is overdue: please update it.'), { key: 'browser-test-nudge' });
     await page.locator('#transcript li.bot', { hasText: 'IMP-000007 is overdue' }).waitFor({ timeout: 10_000 });
   });
+
+  it('closes a form on Cancel without sending anything', async () => {
+    await signIn('Casey Cancel');
+    await say('incident printer jammed');
+    const form = page.locator('form.bot-form').last();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.getByText('Cancelled: nothing was sent.').waitFor();
+    expect(await form.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+  });
+
+  it('carries an incident from report to closure between a reporter and the support team', async () => {
+    // The reporter, Hannah, reports that the VPN keeps dropping.
+    await signIn('Hannah');
+    await say('incident VPN keeps dropping every few minutes');
+    const form = page.locator('form.bot-form').last();
+    await form.getByLabel('Which service?').selectOption('vpn');
+    await form.getByLabel('Who is affected?').selectOption({ index: 1 });
+    await form.getByLabel('How badly is work affected?').selectOption({ index: 1 });
+    await form.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Raise the incident' }).click();
+    const receipt = page.locator('#transcript li.bot', { hasText: /INC-\d{6}/ }).last();
+    await receipt.waitFor();
+    const number = /INC-\d{6}/.exec((await receipt.textContent()) ?? '')![0];
+
+    // Nina, on the Network & Security team, gets the team card in her inbox, takes it and resolves it.
+    const nina = await browser.newPage();
+    try {
+      await nina.goto(base + '/');
+      await nina.getByLabel('You are').fill('Nina');
+      await nina.getByRole('button', { name: 'Use this name' }).click();
+      const card = nina.locator('#transcript li.bot', { hasText: number }).first();
+      await card.waitFor({ timeout: 10_000 });
+      await card.getByRole('button', { name: 'Take' }).click();
+      await card.getByText('Nina Kowalski').first().waitFor();
+      await card.getByRole('button', { name: 'Resolve…' }).click();
+      const resolve = nina.locator('form.bot-form').last();
+      await resolve.getByLabel('How was it resolved?').selectOption({ index: 1 });
+      await resolve.getByLabel('What was done (the reporter reads this)').fill('Replaced the faulty VPN gateway certificate.');
+      await resolve.locator('button[type=submit]').click();
+      await card.getByText(/resolved/i).first().waitFor();
+    } finally {
+      await nina.close();
+    }
+
+    // Hannah is told how it was fixed and confirms it.
+    const fixed = page.locator('#transcript li.bot', { hasText: 'Replaced the faulty VPN gateway certificate.' }).last();
+    await fixed.waitFor({ timeout: 10_000 });
+    await fixed.getByRole('button', { name: 'Yes, it is fixed' }).click();
+    await page.locator('#transcript li.bot', { hasText: /closed/i }).last().waitFor();
+    const incident = await bot.services.store.collection('incidents').findOne({ id: number });
+    expect(incident?.status).toBe('closed');
+  });
 });
