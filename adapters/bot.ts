@@ -21,6 +21,7 @@ import type { DocumentStore } from '../src/store/ports';
 import { createHttpServer, sendJson, type HttpServer, type Route } from './http/server';
 import type { ChannelAdapter } from './shared/channel-adapter';
 import { createStateSigner, loadInstallationSecret } from './shared/signed-state';
+import { createSlackAdapter } from './slack';
 import { createTeamsAdapter } from './teams';
 import { openStore } from './store/open-store';
 import { createWebchatAdapter } from './webchat/webchat.adapter';
@@ -138,9 +139,10 @@ async function assemble(options: BotOptions, services: Services): Promise<Bot> {
     signer,
   });
   const adapterOptions = { env, dispatcher, services, signer, logger };
+  const slack = await createSlackAdapter(adapterOptions);
   const teams = await createTeamsAdapter(adapterOptions);
-  const chatAdapters: ChannelAdapter[] = [teams];
-  const channels = { webchat: true, slack: false, teams: true };
+  const chatAdapters: ChannelAdapter[] = slack ? [slack, teams] : [teams];
+  const channels = { webchat: true, slack: slack !== null, teams: true };
 
   const http = createHttpServer([healthRoute(services, channels), ...webchat.routes, ...chatAdapters.flatMap((adapter) => adapter.routes)], logger);
   let scheduler: Scheduler | undefined;

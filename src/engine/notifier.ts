@@ -12,8 +12,11 @@ import type { Message, MessageRef } from './message';
  */
 export interface Transport {
   readonly channel: ChannelKind;
-  /** Sends to an address saved in the address book; resolves to a reference for later updates. */
-  send(address: Record<string, unknown>, message: Message): Promise<MessageRef>;
+  /**
+   * Sends to an address saved in the address book; resolves to a reference for later updates. `key` is the
+   * notifier's idempotency key, for platforms that can carry it with the message.
+   */
+  send(address: Record<string, unknown>, message: Message, options?: { key?: string }): Promise<MessageRef>;
   /** Replaces an earlier message in place. */
   update(ref: MessageRef, message: Message): Promise<void>;
   /**
@@ -65,18 +68,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const transports = new Map<ChannelKind, Transport>();
 
   /** The person's most recently used channel that has a transport; the web chat inbox as the last resort. */
-  async function sendToPerson(personId: string, message: Message): Promise<Delivery | null> {
+  async function sendToPerson(personId: string, message: Message, key: string): Promise<Delivery | null> {
     const known = await addresses.forPerson(personId);
     for (const entry of known) {
       const transport = transports.get(entry.channel);
-      if (transport) return { to: personId, ref: await transport.send(entry.address, message) };
+      if (transport) return { to: personId, ref: await transport.send(entry.address, message, { key }) };
     }
     const inbox = transports.get('webchat');
-    if (inbox) return { to: personId, ref: await inbox.send({ personId }, message) };
+    if (inbox) return { to: personId, ref: await inbox.send({ personId }, message, { key }) };
     return null;
   }
 
-  async function sendToTeam(teamId: string, message: Message): Promise<{ deliveries: Delivery[]; unreachable: string[] }> {
+  async function sendToTeam(teamId: string, message: Message, key: string): Promise<{ deliveries: Delivery[]; unreachable: string[] }> {
     const team = org.teams.find((candidate) => candidate.id === teamId);
     if (!team) throw new Error(`no team ${teamId} in the organisation file`);
     const channels: Array<[ChannelKind, string | undefined]> = [
@@ -90,7 +93,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const address = saved?.address ?? (transport.reachesConversationsById ? { conversationId } : undefined);
       if (!address) continue;
       try {
-        return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await transport.send(address, message) }], unreachable: [] };
+        return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await transport.send(address, message, { key }) }], unreachable: [] };
       } catch (error) {
         // The channel is gone or the bot was removed from it: the members still hear about it.
         logger.warn({ err: error, team: teamId, channel, conversationId }, "cannot post to the team's channel; telling its members");
@@ -99,7 +102,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const deliveries: Delivery[] = [];
     const unreachable: string[] = [];
     for (const member of team.members) {
-      const delivery = await sendToPerson(member, message);
+      const delivery = await sendToPerson(member, message, key);
       if (delivery) deliveries.push(delivery);
       else unreachable.push(member);
     }
@@ -115,8 +118,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const once = await idempotency.once(
         `notify:${key}`,
         async () => {
-          if ('team' in recipient) return sendToTeam(recipient.team, message);
-          const delivery = await sendToPerson(recipient.person, message);
+          if ('team' in recipient) return sendToTeam(recipient.team, message, key);
+          const delivery = await sendToPerson(recipient.person, message, key);
           return delivery ? { deliveries: [delivery], unreachable: [] } : { deliveries: [], unreachable: [recipient.person] };
         },
         { now: clock.now(), leaseMs: SEND_LEASE_MS },

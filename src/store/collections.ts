@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   webchatInbox: 'webchat_inbox',
   /** Form cards sent on Teams, so errors are shown on the same card and a form is submitted once (adapters/teams). */
   teamsCards: 'teams_cards',
+  /** Slack profiles (name, e-mail, time zone) kept for a day, so a Slack outage does not make people strangers. */
+  slackProfiles: 'slack_profiles',
   /** Installation settings, e.g. the key that signs state handed to chat platforms (adapters/shared). */
   settings: 'settings',
 } as const;

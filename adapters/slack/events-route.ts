@@ -1,0 +1,105 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidSlackRequest, type HTTPReceiver, type webApi } from '@slack/bolt';
+import type { Logger } from '../../src/engine/logger';
+import { readBody, sendJson } from '../http/server';
+import { classifyRequest, type ClassifiedRequest } from './parse-request';
+
+/** Who the bot is in its workspace, from `auth.test`. */
+export interface SelfInfo {
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  appId?: string;
+}
+
+/** `auth.test` once, cached; a failure is not cached, so the next request tries again. */
+export function cachedSelf(client: webApi.WebClient): () => Promise<SelfInfo> {
+  let pending: Promise<SelfInfo> | undefined;
+  return () => {
+    pending ??= client.auth
+      .test()
+      .then((answer) => {
+        const info = answer as typeof answer & { app_id?: string };
+        return {
+          ...(info.user_id ? { botUserId: info.user_id } : {}),
+          ...(info.bot_id ? { botId: info.bot_id } : {}),
+          ...(info.team_id ? { teamId: info.team_id } : {}),
+          ...(info.app_id ? { appId: info.app_id } : {}),
+        };
+      })
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
+}
+
+/** Slack's payloads are small; a modal with many options is the largest. */
+const BODY_LIMIT_BYTES = 2_000_000;
+
+/** Interaction types the adapter listens to; anything else is answered at once instead of timing out. */
+const HANDLED_INTERACTIONS = new Set(['block_actions', 'block_suggestion', 'view_submission']);
+
+/** Why a signed request is not for this app and workspace, if it is not. */
+async function foreign(placed: ClassifiedRequest, self: () => Promise<SelfInfo>): Promise<string | null> {
+  if (placed.kind === 'url_verification' || placed.kind === 'ssl_check') return null;
+  const me = await self().catch(() => null);
+  if (!me) return null; // Bolt's authorize will fail and say so.
+  if (placed.appId && me.appId && placed.appId !== me.appId) return `it is for another app (${placed.appId})`;
+  // Members of other workspaces (Slack Connect) are not staff of this organisation.
+  if (placed.teamId && me.teamId && placed.teamId !== me.teamId && !placed.enterprise) return `it comes from another workspace (${placed.teamId})`;
+  return null;
+}
+
+/**
+ * The handler of `POST /slack/events` on the shared server. Bolt's own HTTPReceiver does the work (signature
+ * check, 5-minute replay window, url_verification, acks); before it, a signed request Bolt would leave hanging
+ * for 3 seconds (a body it cannot place, a command or interaction nobody listens to) or one meant for another app
+ * or workspace is answered at once with a 4xx. Unsigned and stale requests go straight to Bolt, which answers 401.
+ */
+export function createEventsHandler(options: {
+  receiver: HTTPReceiver;
+  signingSecret: string;
+  /** The slash commands registered (read at request time). */
+  commands: readonly string[];
+  self: () => Promise<SelfInfo>;
+  logger: Logger;
+}) {
+  const { receiver, signingSecret, commands, self, logger } = options;
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req, BODY_LIMIT_BYTES);
+    // Bolt reads `rawBody` when it is already there: the body is read once, and Bolt verifies it as usual.
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+    const text = raw.toString('utf8');
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    const signed =
+      typeof signature === 'string' &&
+      isValidSlackRequest({ signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
+    if (signed) {
+      const placed = classifyRequest(req.headers['content-type'], text);
+      const unhandled =
+        !placed ||
+        (placed.kind === 'interaction' && !HANDLED_INTERACTIONS.has(placed.name ?? '')) ||
+        (placed.kind === 'command' && !commands.includes(placed.name ?? ''));
+      if (unhandled) {
+        logger.warn({ kind: placed?.kind, name: placed?.name }, 'refused a signed Slack request the app does not handle');
+        sendJson(res, 400, { error: 'This app does not handle that request.' });
+        return;
+      }
+      if (placed.kind === 'rate_limited') {
+        logger.warn('Slack is rate-limiting events to this app (app_rate_limited)');
+        sendJson(res, 200, {});
+        return;
+      }
+      const reason = await foreign(placed, self);
+      if (reason) {
+        logger.warn({ reason }, 'refused a Slack request not meant for this app');
+        sendJson(res, 403, { error: 'This request is not for this app.' });
+        return;
+      }
+    }
+    receiver.requestListener(req, res);
+  };
+}

@@ -1,0 +1,67 @@
+import { flows } from '../../../flows';
+import type { RecordedCall } from '../../support/fake-slack-api';
+import { messageProblems, viewProblems } from './block-kit-validator';
+import { buttonClick, CLAIRE, startSlackRig, viewSubmission, type SlackRig } from './slack-rig';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const NINA = { id: 'U0ZDMEN2KHV', name: 'nina', realName: 'Nina Kowalski', email: 'nina.kowalski@northwind-logistics.example', tz: 'Europe/Berlin' };
+
+/** Every message and view the adapter sent, checked against Slack's limits. */
+function problemsIn(calls: RecordedCall[]): string[] {
+  return calls.flatMap((call) => {
+    const params = call.params as Json;
+    if (call.method.startsWith('views.')) return viewProblems(params.view).map((problem) => `${call.method}: ${problem}`);
+    if (params.blocks) return messageProblems(params).map((problem) => `${call.method}: ${problem}`);
+    return [];
+  });
+}
+
+describe('the product\'s own flows through Slack (real registry)', () => {
+  let rig: SlackRig;
+  beforeAll(async () => {
+    rig = await startSlackRig({ flows: [...flows] });
+  });
+  afterAll(() => rig.close());
+
+  it('reports an incident (modal, check, raise), the team takes it from its channel, and every payload is valid Block Kit', async () => {
+    await rig.command('help');
+    await rig.fake.waitFor('response_url');
+    await rig.command('incident VPN is down in Lyon');
+    const [opened] = await rig.fake.waitFor('views.open');
+    const view = (opened!.params as Json).view;
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const block of view.blocks as Json[]) {
+      if (block.type !== 'input') continue;
+      const element = block.element;
+      if (element.type === 'plain_text_input') values[block.block_id] = { type: element.type, value: element.initial_value ?? 'The VPN is down for everyone in Lyon' };
+      else if (element.type === 'static_select') values[block.block_id] = { type: element.type, selected_option: element.initial_option ?? element.options[0] };
+    }
+    const answer = await rig.interact(viewSubmission(view, values));
+    expect(answer.status).toBe(200);
+    // The flow asks to check the incident before raising it: a message with buttons, ephemeral in the channel.
+    const [check] = await rig.fake.waitFor('response_url', 1, (call) => /Check your incident/.test(String((call.params as Json).text)));
+    const buttons = ((check!.params as Json).blocks as Json[]).flatMap((block) => (block.type === 'actions' ? block.elements : []));
+    const raise = buttons.find((button: Json) => button.style === 'primary') ?? buttons[0];
+    await rig.interact(buttonClick({ actionId: raise.action_id, value: raise.value, ephemeral: true, responseUrl: rig.fake.responseUrl('check') }));
+    await rig.fake.waitFor('response_url', 1, (call) => call.path.endsWith('/check') && (call.params as Json).replace_original === true);
+    const [card] = await rig.fake.waitFor('chat.postMessage', 1, (call) => (call.params as Json).channel === 'C0YM4L1VFZ3');
+    expect(String((card!.params as Json).text)).toMatch(/^INC-000001 \(P1/);
+
+    // Nina, of the team, takes it from the team channel's card: the card is updated in place.
+    rig.fake.users.set(NINA.id, NINA);
+    const take = ((card!.params as Json).blocks as Json[]).flatMap((block) => (block.type === 'actions' ? block.elements : [])).find((button: Json) => /take/i.test(button.text.text));
+    await rig.interact(buttonClick({ actionId: take.action_id, value: take.value, user: NINA.id, channel: 'C0YM4L1VFZ3', ts: '1700009999.000100', responseUrl: rig.fake.responseUrl('take') }));
+    const [updated] = await rig.fake.waitFor('chat.update');
+    expect(updated!.params).toMatchObject({ channel: 'C0YM4L1VFZ3', text: 'INC-000001 (P1 critical, in progress): VPN is down in Lyon' });
+    // Listed people are mentioned natively; the reporter hears about it by DM.
+    expect(JSON.stringify(updated!.params)).toContain('<@U0ZDMEN2KHV>');
+    const [told] = await rig.fake.waitFor('chat.postMessage', 1, (call) => (call.params as Json).channel === `D${CLAIRE.id.slice(1)}`);
+    expect(String((told!.params as Json).text)).toContain('Nina Kowalski has picked up INC-000001');
+    await rig.fake.waitFor('response_url', 1, (call) => call.path.endsWith('/take'));
+    await rig.event({ type: 'app_home_opened', user: CLAIRE.id, channel: 'D0UJZDE8GXD', tab: 'home', event_ts: '1700000700.1' });
+    await rig.fake.waitFor('views.publish');
+    expect(problemsIn(rig.fake.calls)).toEqual([]);
+  });
+});
