@@ -39,7 +39,8 @@ export function cachedSelf(client: webApi.WebClient): () => Promise<SelfInfo> {
 const BODY_LIMIT_BYTES = 2_000_000;
 
 /** Interaction types the adapter listens to; anything else is answered at once instead of timing out. */
-const HANDLED_INTERACTIONS = new Set(['block_actions', 'block_suggestion', 'view_submission']);
+// message_action: the message shortcut (listeners/shortcuts.ts); an unknown callback id is left to Bolt, which answers 404.
+const HANDLED_INTERACTIONS = new Set(['block_actions', 'block_suggestion', 'view_submission', 'message_action']);
 
 /** Why a signed request is not for this app and workspace, if it is not. */
 async function foreign(placed: ClassifiedRequest, self: () => Promise<SelfInfo>): Promise<string | null> {

@@ -9,6 +9,7 @@ import { registerCommands } from './listeners/commands';
 import { registerHome } from './listeners/home';
 import { registerMessages } from './listeners/messages';
 import { registerOptions } from './listeners/options';
+import { registerShortcuts } from './listeners/shortcuts';
 import { registerViews } from './listeners/views';
 import { createModalContexts } from './modal-context';
 import { cachedSelf, createEventsHandler } from './events-route';
@@ -103,6 +104,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   });
   const register = createRegistrar(app);
   registerCommands(register, kit);
+  registerShortcuts(register, kit);
   registerMessages(register, kit);
   registerHome(register, kit);
   registerActions(register, kit);

@@ -37,6 +37,8 @@ export const reportIncidentFlow = defineFlow<ReportState>({
     const { command, args } = turn.event;
     if (command.toLowerCase() === 'mine') return listMine(turn);
     if (INCIDENT_NUMBER.test(command)) return showIncident(turn, command);
+    const quote = turn.event.quote;
+    if (quote) return startReport(turn, quote.link ? `${quote.text}\n\nReported from: ${quote.link}` : quote.text);
     return startReport(turn, args);
   },
 

@@ -56,6 +56,17 @@ export interface CommandEvent extends EventBase {
   type: 'command';
   command: string;
   args: string;
+  /** A message the command was started from (Slack's "Report as incident" shortcut): its words and a link back. */
+  quote?: Quote;
+}
+
+/** Another chat message a person pointed the bot at. */
+export interface Quote {
+  text: string;
+  /** A link to the message where the platform has one (a Slack permalink). */
+  link?: string;
+  /** Who wrote it, as the platform names them. */
+  author?: string;
 }
 
 /** Plain words in a direct message or a mention, with any mention of the bot already removed. */

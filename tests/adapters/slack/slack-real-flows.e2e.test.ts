@@ -1,7 +1,8 @@
 import { flows } from '../../../flows';
 import type { RecordedCall } from '../../support/fake-slack-api';
 import { messageProblems, viewProblems } from './block-kit-validator';
-import { buttonClick, CLAIRE, startSlackRig, viewSubmission, type SlackRig } from './slack-rig';
+import { buttonClick, CLAIRE, startSlackRig, triggerId, viewSubmission, type SlackRig } from './slack-rig';
+import { permalinkOf } from '../../../adapters/slack/listeners/shortcuts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -63,5 +64,33 @@ describe('the product\'s own flows through Slack (real registry)', () => {
     await rig.event({ type: 'app_home_opened', user: CLAIRE.id, channel: 'D0UJZDE8GXD', tab: 'home', event_ts: '1700000700.1' });
     await rig.fake.waitFor('views.publish');
     expect(problemsIn(rig.fake.calls)).toEqual([]);
+  });
+
+  it('"Report as incident" on a message opens the incident form prefilled with its words and a link back to it', async () => {
+    const before = rig.fake.calls.filter((call) => call.method === 'views.open').length;
+    const answer = await rig.interact({
+      type: 'message_action',
+      callback_id: 'report_incident',
+      trigger_id: triggerId(),
+      response_url: rig.fake.responseUrl('shortcut'),
+      user: { id: CLAIRE.id, name: CLAIRE.name },
+      channel: { id: 'C0GENERAL01', name: 'general' },
+      message: { type: 'message', user: 'U0SOMEONE1', ts: '1700001234.567800', text: 'Payroll keeps timing out when I open my payslip <!here>' },
+    });
+    expect(answer.status).toBe(200);
+    const opened = await rig.fake.waitFor('views.open', before + 1);
+    const view = (opened[before]!.params as Json).view;
+    const inputs = (view.blocks as Json[]).filter((block) => block.type === 'input');
+    const initial = (id: string) => inputs.find((block) => block.block_id.includes(id))?.element;
+    expect(initial('summary').initial_value).toBe('Payroll keeps timing out when I open my payslip <!here>');
+    expect(initial('description').initial_value).toContain('Reported from: https://acme-corp.slack.com/archives/C0GENERAL01/p1700001234567800');
+    expect(initial('service').initial_option.value).toBe('payroll');
+    expect(viewProblems(view)).toEqual([]);
+  });
+
+  it('builds a permalink only from what Slack gave', () => {
+    expect(permalinkOf('acme', 'C1', '1700000000.000100')).toBe('https://acme.slack.com/archives/C1/p1700000000000100');
+    expect(permalinkOf(undefined, 'C1', '1700000000.000100')).toBeUndefined();
+    expect(permalinkOf('acme', 'C1', 'not-a-ts')).toBeUndefined();
   });
 });
