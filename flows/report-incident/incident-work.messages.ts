@@ -193,6 +193,7 @@ export const NEWS = {
   onHold: (i: Incident, by: string, note: string) => text([`${by} has put ${i.id} on hold: `, { italic: note }]),
   resumed: (i: Incident, by: string, note: string) => text([`${by} is working on ${i.id} again: `, { italic: note }]),
   reopened: (i: Incident, by: string, reason: string) => text([`${by} reopened ${i.id} (${i.summary}): `, { italic: reason }]),
+  confirmedFixed: (i: Incident, by: string) => text(`${by} confirmed the fix for ${i.id} (${i.summary}); it is closed.`),
   autoClosed: (i: Incident) =>
     text(`${i.id} (${i.summary}) was closed because there was no answer for three working days after it was resolved. If the problem is back, report a new incident and mention ${i.id}.`),
   slaWarning: (org: Organisation, i: Incident, target: 'response' | 'resolution', timeZone: string) =>
@@ -208,6 +209,8 @@ export const DONE = {
   updated: (i: Incident) => text(`Update added to ${i.id}; the reporter has been told.`),
   resolved: (i: Incident) => text(`${i.id} is resolved. The reporter has been asked to confirm.`),
   closed: (i: Incident) => text(`Thank you: ${i.id} is closed.`),
+  /** What the resolution message becomes once the reporter confirmed, so it cannot be pressed again. */
+  confirmed: (i: Incident) => text(`${i.id}: you confirmed it is fixed.`),
   reopened: (i: Incident) => text(`${i.id} is open again and the team has been told.`),
 };
 

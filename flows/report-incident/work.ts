@@ -24,7 +24,7 @@ import { canonicalRecordNumber } from '../../src/domain/records';
 import { slaCalendarFor } from '../../src/domain/sla';
 import type { ActionEvent, SubmitEvent } from '../../src/engine/events';
 import type { Reply, Turn } from '../../src/engine/flow';
-import { textMessage, type Message } from '../../src/engine/message';
+import type { Message } from '../../src/engine/message';
 import { createIncidentRepository, type StoredIncident } from './incident.repository';
 import { auditActor, personRef, refreshTeamCards, tellAll } from './incident-effects';
 import { DONE, NEWS, REFUSED, assignMessage, reopenMessage, resolveMessage, resolvedNotice, updateMessage } from './incident-work.messages';
@@ -184,9 +184,9 @@ export async function confirm(turn: Turn<ActionEvent>): Promise<Reply> {
     who: 'reporter',
     action: 'incident.closed',
     apply: (i) => closeIncident(i, { ...ctx(turn), how: 'confirmed' }),
-    news: (i) => [{ person: i.assignee?.id, message: DONE.closed(i) }],
+    news: (i) => [{ person: i.assignee?.id, message: NEWS.confirmedFixed(i, turn.actor.name) }],
     done: DONE.closed,
-    update: (i) => textMessage(DONE.closed(i).summary),
+    update: (i) => DONE.confirmed(i),
   });
 }
 
