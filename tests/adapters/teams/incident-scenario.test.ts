@@ -142,4 +142,31 @@ describe('Teams: an incident from report to closure (registry flows, fake Bot Co
     expect(actionsOf(finalCard)).toEqual([]);
     expect(rig.harness.logger.lines.filter((line) => line.level === 'error')).toEqual([]);
   });
+
+  it('raises the incident through Action.Submit too (clients without Universal Actions), once however often it is pressed', async () => {
+    const before = await rig.harness.store.collection(COLLECTIONS.incidents).countDocuments({});
+    /**
+     * What a client without Action.Execute sends for a card's button: a message carrying the Action.Submit
+     * fallback's data (the same signed data as the Execute action's; render-adaptive-card.test.ts checks that).
+     */
+    async function submitFallback(person: Person, on: ConnectorCall, title: string, inputs: Record<string, unknown> = {}, id?: string) {
+      const action = actionsOf(cardsOf(on)[0]).find((candidate) => candidate.title === title)!;
+      const activity = inChat(person, 'message', { text: undefined, replyToId: on.answeredId, value: { ...action.data, ...inputs }, ...(id ? { id } : {}) });
+      expect((await rig.post(activity)).status).toBe(200);
+      return activity;
+    }
+
+    const mark = rig.connector.calls.length;
+    const formCall = await say(HANNAH, 'incident Payroll export fails');
+    const details = { summary: 'Payroll export fails', description: '', service: 'payroll', impact: 'low', urgency: 'low', onBehalfOf: '' };
+    await submitFallback(HANNAH, formCall, 'Next', details);
+    // This report's confirmation, not the one from the scenario above.
+    const confirmation = await rig.connector.waitFor(
+      (call) => rig.connector.calls.indexOf(call) >= mark && call.status < 300 && call.conversationId === HANNAH.chat && actionsOf(cardsOf(call)[0]).some((action) => action.title === 'Raise the incident'),
+    );
+    const pressed = await submitFallback(HANNAH, confirmation, 'Raise the incident');
+    await cardIn(HANNAH.chat, `INC-${String(before + 1).padStart(6, '0')} raised`);
+    await submitFallback(HANNAH, confirmation, 'Raise the incident', {}, `${String(pressed.id)}-again`);
+    expect(await rig.harness.store.collection(COLLECTIONS.incidents).countDocuments({})).toBe(before + 1);
+  });
 });
