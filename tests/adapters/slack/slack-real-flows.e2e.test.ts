@@ -26,7 +26,7 @@ describe('the product\'s own flows through Slack (real registry)', () => {
   });
   afterAll(() => rig.close());
 
-  it('reports an incident (modal, check, raise), the team takes it from its channel, and every payload is valid Block Kit', async () => {
+  it('carries an incident from report (modal, check, raise) through take and resolve to the reporter confirming, with every payload valid Block Kit', async () => {
     await rig.command('help');
     await rig.fake.waitFor('response_url');
     await rig.command('incident VPN is down in Lyon');
@@ -63,6 +63,28 @@ describe('the product\'s own flows through Slack (real registry)', () => {
     await rig.fake.waitFor('response_url', 1, (call) => call.path.endsWith('/take'));
     await rig.event({ type: 'app_home_opened', user: CLAIRE.id, channel: 'D0UJZDE8GXD', tab: 'home', event_ts: '1700000700.1' });
     await rig.fake.waitFor('views.publish');
+
+    // Nina resolves it from the updated card: a modal with a code and notes, both required.
+    const resolveButton = ((updated!.params as Json).blocks as Json[]).flatMap((block) => (block.type === 'actions' ? block.elements : [])).find((button: Json) => /resolve/i.test(button.text.text));
+    const modalsBefore = rig.fake.calls.filter((call) => call.method === 'views.open').length;
+    await rig.interact(buttonClick({ actionId: resolveButton.action_id, value: resolveButton.value, user: NINA.id, channel: 'C0YM4L1VFZ3', ts: '1700009999.000100', responseUrl: rig.fake.responseUrl('resolve') }));
+    const resolveModal = (await rig.fake.waitFor('views.open', modalsBefore + 1))[modalsBefore]!;
+    const resolveView = (resolveModal.params as Json).view;
+    const resolveValues: Record<string, Record<string, unknown>> = {};
+    for (const block of resolveView.blocks as Json[]) {
+      if (block.type !== 'input') continue;
+      if (block.element.type === 'static_select') resolveValues[block.block_id] = { type: 'static_select', selected_option: block.element.options[0] };
+      else resolveValues[block.block_id] = { type: 'plain_text_input', value: 'Restarted the Lyon VPN gateway.' };
+    }
+    expect((await rig.interact(viewSubmission(resolveView, resolveValues, NINA.id))).status).toBe(200);
+
+    // Claire hears how it was fixed, by DM, with buttons to confirm or reopen; she confirms and it is closed.
+    const [resolution] = await rig.fake.waitFor('chat.postMessage', 1, (call) => (call.params as Json).channel === `D${CLAIRE.id.slice(1)}` && /Restarted the Lyon VPN gateway/.test(JSON.stringify(call.params)));
+    const confirmButton = ((resolution!.params as Json).blocks as Json[]).flatMap((block) => (block.type === 'actions' ? block.elements : [])).find((button: Json) => button.style === 'primary');
+    await rig.interact(buttonClick({ actionId: confirmButton.action_id, value: confirmButton.value, channel: `D${CLAIRE.id.slice(1)}`, ts: '1700010000.000100' }));
+    await rig.fake.waitFor('chat.postMessage', 1, (call) => /INC-000001 is closed/.test(String((call.params as Json).text)));
+    const closed = await rig.harness.store.collection('incidents').findOne({ id: 'INC-000001' });
+    expect(closed).toMatchObject({ status: 'closed', assignee: { id: 'nina-kowalski' }, closure: { how: 'confirmed' } });
     expect(problemsIn(rig.fake.calls)).toEqual([]);
   });
 
