@@ -9,12 +9,16 @@ export interface StateSigner {
   sign(state: string): string;
   /** The original state, or null when the signature does not match. */
   verify(signed: string): string | null;
+  /** Signs a JSON value. */
+  signJson(value: unknown): string;
+  /** The JSON value as signed, or null when the signature does not match (callers still check its shape). */
+  verifyJson(signed: string): unknown;
 }
 
 /** Creates a signer over a secret key (32 bytes or more). */
 export function createStateSigner(secret: Buffer): StateSigner {
   const mac = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
-  return {
+  const signer: StateSigner = {
     sign(state) {
       const payload = Buffer.from(state, 'utf8').toString('base64url');
       return `${payload}.${mac(payload)}`;
@@ -28,7 +32,20 @@ export function createStateSigner(secret: Buffer): StateSigner {
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       return Buffer.from(payload, 'base64url').toString('utf8');
     },
+    signJson(value) {
+      return signer.sign(JSON.stringify(value));
+    },
+    verifyJson(signed) {
+      const raw = signer.verify(signed);
+      if (raw === null) return null;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return null;
+      }
+    },
   };
+  return signer;
 }
 
 /**

@@ -52,24 +52,18 @@ export function createModalContexts(signer: StateSigner, conversations: Conversa
     async seal(context: ModalContext): Promise<string> {
       const compact: ModalContext = { ...context };
       if (compact.d && Object.keys(compact.d.external).length === 0 && Object.keys(compact.d.values).length === 0) delete compact.d;
-      const direct = signer.sign(JSON.stringify(compact));
+      const direct = signer.signJson(compact);
       if (direct.length <= LIMITS.privateMetadata) return direct;
       const key = `slack:modal:${randomUUID()}`;
       const expiresAt = new Date(now().getTime() + STORED_CONTEXT_TTL_MINUTES * 60_000);
       await conversations.save(key, { flowId: FLOW_ID, state: compact, expiresAt });
-      return signer.sign(JSON.stringify({ k: key }));
+      return signer.signJson({ k: key });
     },
 
     /** The context behind `private_metadata`, or why there is none. */
     async open(metadata: string | undefined): Promise<ModalContext | { problem: ContextProblem }> {
-      const raw = metadata ? signer.verify(metadata) : null;
-      if (raw === null) return { problem: 'tampered' };
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        return { problem: 'tampered' };
-      }
+      let value = metadata ? signer.verifyJson(metadata) : null;
+      if (value === null) return { problem: 'tampered' };
       const pointer = pointerSchema.safeParse(value);
       if (pointer.success) {
         const saved = await conversations.load(pointer.data.k, now());

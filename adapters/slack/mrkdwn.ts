@@ -1,4 +1,5 @@
 import type { RichText, Span } from '../../src/engine/message';
+import { httpUrl } from '../shared/safe-url';
 
 /**
  * Neutral rich text → Slack mrkdwn. Slack treats `<…>` as control sequences (`<!channel>`, `<@U…>`,
@@ -17,13 +18,8 @@ export function escapeMrkdwn(text: string): string {
 
 /** The URL as Slack may carry it inside `<url|text>`, or null when it is not http(s). */
 export function safeSlackUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const parsed = httpUrl(url);
+  if (!parsed) return null;
   // `|` ends the URL part and `>` the whole link: percent-encode them; `&` must be an entity inside `<…>`.
   return parsed.href.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/&/g, '&amp;');
 }

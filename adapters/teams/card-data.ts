@@ -26,7 +26,7 @@ export type CardPayload = z.infer<typeof payloadSchema>;
 
 /** The `data` object of an action: the signed payload under {@link CARD_DATA_KEY}. */
 export function signCardData(signer: StateSigner, payload: CardPayload): Record<string, string> {
-  return { [CARD_DATA_KEY]: signer.sign(JSON.stringify(payload)) };
+  return { [CARD_DATA_KEY]: signer.signJson(payload) };
 }
 
 /** How a card's data came back: ours and intact, ours but altered, or not from one of our cards at all. */
@@ -41,15 +41,7 @@ export function readCardData(signer: StateSigner, data: unknown, verb?: string):
   const token = (data as Record<string, unknown>)[CARD_DATA_KEY];
   if (token === undefined) return { kind: 'foreign' };
   if (typeof token !== 'string' || token.length > 50_000) return { kind: 'tampered' };
-  const raw = signer.verify(token);
-  if (raw === null) return { kind: 'tampered' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return { kind: 'tampered' };
-  }
-  const payload = payloadSchema.safeParse(parsed);
+  const payload = payloadSchema.safeParse(signer.verifyJson(token));
   if (!payload.success) return { kind: 'tampered' };
   if (verb !== undefined && verb !== payload.data.verb) return { kind: 'tampered' };
   return { kind: 'ok', payload: payload.data };

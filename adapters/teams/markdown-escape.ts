@@ -1,3 +1,4 @@
+import { httpUrl } from '../shared/safe-url';
 /**
  * Escaping for the Markdown subset Teams renders in Adaptive Card TextBlocks and FactSets (bold, italic, lists,
  * links). Text a user typed is escaped so it is shown, never interpreted: `**x**` stays two asterisks, `[a](b)` is
@@ -27,12 +28,7 @@ export function escapeMarkdown(text: string): string {
 
 /** A URL safe to put in `[text](url)`: http(s) only, with the characters that would end the link encoded. */
 export function safeLinkUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const parsed = httpUrl(url);
+  if (!parsed) return null;
   return parsed.href.replace(/[()<>\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }

@@ -1,3 +1,4 @@
+import { httpUrl } from '../shared/safe-url';
 import type { Block, Button, Form, FormValues, Input, Message, RichText, Span } from '../../src/engine/message';
 
 /**
@@ -12,14 +13,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-function safeHref(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function renderSpan(span: Span): string {
   if (typeof span === 'string') return escapeHtml(span);
@@ -27,7 +20,7 @@ function renderSpan(span: Span): string {
   if ('italic' in span) return `<em>${escapeHtml(span.italic)}</em>`;
   if ('code' in span) return `<code>${escapeHtml(span.code)}</code>`;
   if ('link' in span) {
-    const href = safeHref(span.link);
+    const href = httpUrl(span.link)?.href;
     return href
       ? `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(span.text)}</a>`
       : escapeHtml(span.text);

@@ -41,6 +41,9 @@ const turnSchema = z.object({
   ]),
 });
 
+/** What a web chat form carries back, signed: its own id, so state cannot be moved to another form. */
+const signedFormSchema = z.object({ form: z.string(), state: z.string().nullable() });
+
 /** What the page gets for one message: its id (for updates), the rendered HTML and a plain summary. */
 interface RenderedMessage {
   id: string;
@@ -139,7 +142,7 @@ export function createWebchatAdapter(options: {
 
   function render(entry: InboxEntry): RenderedMessage {
     const form = entry.message.form;
-    const signed = form ? signer.sign(JSON.stringify({ form: form.id, state: form.state ?? null })) : undefined;
+    const signed = form ? signer.signJson({ form: form.id, state: form.state ?? null }) : undefined;
     return { id: entry.id, html: renderMessage(entry.message, entry.id, signed), summary: entry.message.summary, updatedAt: entry.updatedAt.toISOString() };
   }
 
@@ -155,10 +158,9 @@ export function createWebchatAdapter(options: {
   /** The form state as the bot wrote it, or an error when it was tampered with or belongs to another form. */
   function verifiedState(form: string, signed: string | undefined): string | undefined {
     if (signed === undefined) return undefined;
-    const raw = signer.verify(signed);
-    const parsed = raw ? (JSON.parse(raw) as { form: string; state: string | null }) : null;
-    if (!parsed || parsed.form !== form) throw new HttpError(400, 'This form was changed on the way back. Please open it again.');
-    return parsed.state ?? undefined;
+    const parsed = signedFormSchema.safeParse(signer.verifyJson(signed));
+    if (!parsed.success || parsed.data.form !== form) throw new HttpError(400, 'This form was changed on the way back. Please open it again.');
+    return parsed.data.state ?? undefined;
   }
 
   async function turn(req: IncomingMessage, res: ServerResponse): Promise<void> {
