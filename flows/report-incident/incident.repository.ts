@@ -8,6 +8,7 @@ import { conflict, notFound } from '../../src/domain/errors';
 import { incidentSchema, OPEN_INCIDENT_STATUSES, type Incident } from '../../src/domain/incident';
 import { nextSlaAlertAt } from '../../src/domain/incident-sla';
 import { slaCalendarFor } from '../../src/domain/sla';
+import type { Organisation } from '../../src/domain/organisation';
 import type { Services } from '../../src/engine/services';
 import { COLLECTIONS } from '../../src/store/collections';
 import { recordCounterName } from '../../src/store/counters';
@@ -59,6 +60,43 @@ export function auditSnapshot(incident: Incident): Record<string, unknown> {
   };
 }
 
+/**
+ * The last few `slaNextAlertAt` answers per organisation, by everything the answer depends on: most writes (the
+ * team card's refs, an update note, a new affected person) leave those inputs alone, and the working-time
+ * arithmetic behind the answer is among the dearest parts of a write.
+ */
+const nextAlertMemo = new WeakMap<Organisation, Map<string, Date | undefined>>();
+const NEXT_ALERT_MEMO_MAX = 1000;
+
+function slaInputsKey(incident: Incident): string {
+  const { sla } = incident;
+  return [
+    incident.service,
+    incident.priority,
+    incident.status,
+    incident.createdAt.getTime(),
+    sla.respondBy.getTime(),
+    sla.resolveBy.getTime(),
+    sla.respondedAt ? 1 : 0,
+    sla.warnings.map((w) => w.target).join(','),
+    sla.breaches.map((b) => b.target).join(','),
+  ].join('|');
+}
+
+function memoisedNextAlertAt(org: Organisation, incident: Incident): Date | undefined {
+  let memo = nextAlertMemo.get(org);
+  if (!memo) nextAlertMemo.set(org, (memo = new Map()));
+  const key = slaInputsKey(incident);
+  if (memo.has(key)) {
+    const known = memo.get(key);
+    return known ? new Date(known.getTime()) : undefined;
+  }
+  const next = nextSlaAlertAt(incident, slaCalendarFor(org, incident.service, incident.priority));
+  if (memo.size >= NEXT_ALERT_MEMO_MAX) memo.delete(memo.keys().next().value as string);
+  memo.set(key, next ? new Date(next.getTime()) : undefined);
+  return next;
+}
+
 /** Creates the repository over the flow's services. */
 export function createIncidentRepository(services: Services) {
   const { store, counters, audit, org, clock } = services;
@@ -69,7 +107,7 @@ export function createIncidentRepository(services: Services) {
   }
 
   function slaNextAlertAt(incident: Incident): Date | undefined {
-    return nextSlaAlertAt(incident, slaCalendarFor(org, incident.service, incident.priority));
+    return memoisedNextAlertAt(org, incident);
   }
 
   async function appendAudit(incident: Incident, note: AuditNote): Promise<void> {

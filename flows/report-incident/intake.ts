@@ -14,7 +14,7 @@ import type { ActionEvent, CommandEvent, InboundEvent, SubmitEvent } from '../..
 import type { Reply, Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
 import { DuplicateKeyError } from '../../src/store/ports';
-import { createIncidentRepository } from './incident.repository';
+import { createIncidentRepository, type StoredIncident } from './incident.repository';
 import { announceToTeam, auditActor, personRef, refreshTeamCards } from './incident-effects';
 import { KEYS, LIMITS } from './report-incident.ids';
 import { confirmationMessage, confirmationUsedMessage, detailsForm, INTAKE_TEXT, receiptMessage } from './report-incident.messages';
@@ -95,8 +95,11 @@ function onBehalfOf(org: Organisation, typed: string | undefined): PersonRef | u
   return { id: email ? `email:${key}` : `name:${key.replace(/\s+/g, '-')}`, name: typed.trim(), ...(email ? { email: key } : {}) };
 }
 
-/** Creates the record for a draft: counter, insert, audit. A retry after a crash finds the first record. */
-async function raise(turn: StateTurn<ActionEvent>, draft: Draft): Promise<Submission> {
+/**
+ * Creates the record for a draft: counter, insert, audit. A retry after a crash finds the first record.
+ * `onCreated` gets the record this call stored, so the caller need not read it back.
+ */
+async function raise(turn: StateTurn<ActionEvent>, draft: Draft, onCreated: (stored: StoredIncident) => void): Promise<Submission> {
   const { services, actor, event, now } = turn;
   const repo = createIncidentRepository(services);
   const existing = await repo.findByIntakeKey(draft.id);
@@ -113,7 +116,7 @@ async function raise(turn: StateTurn<ActionEvent>, draft: Draft): Promise<Submis
     },
   );
   try {
-    await repo.create(incident, { intakeKey: draft.id, actor: auditActor(actor) });
+    onCreated(await repo.create(incident, { intakeKey: draft.id, actor: auditActor(actor) }));
   } catch (error) {
     const raced = error instanceof DuplicateKeyError ? await repo.findByIntakeKey(draft.id) : null;
     if (raced) return { incidentId: raced.incident.id };
@@ -135,9 +138,12 @@ export async function submitDraft(turn: StateTurn<ActionEvent>): Promise<Reply> 
   const state = await turn.state.load();
   const draft = state?.draft;
   if (!draft || draft.id !== draftId) return { messages: [textMessage(INTAKE_TEXT.stale)] };
-  const once = await services.idempotency.once(KEYS.submission(draft.id), () => raise(turn, draft), { now, leaseMs: 60_000 });
+  let created: StoredIncident | undefined;
+  const once = await services.idempotency.once(KEYS.submission(draft.id), () => raise(turn, draft, (s) => (created = s)), { now, leaseMs: 60_000 });
   if (!once.result) return { messages: [textMessage(INTAKE_TEXT.stillSaving)] };
-  const stored = await announceToTeam(services, repo, await repo.get(once.result.incidentId));
+  const { incidentId } = once.result;
+  const current = created?.incident.id === incidentId ? created : await repo.get(incidentId);
+  const stored = await announceToTeam(services, repo, current);
   await turn.state.clear();
   const used = confirmationUsedMessage(INTAKE_TEXT.submitted(stored.incident.id));
   if (!once.fresh) return { update: used, messages: [textMessage(INTAKE_TEXT.alreadySubmitted(stored.incident.id))] };

@@ -8,7 +8,7 @@
  * events from the tail — which leaves a perfectly linked, shorter chain — is still detected by `verify`.
  */
 import type { ZodError } from 'zod';
-import { GENESIS_HASH, auditEventSchema, computeAuditHash, sealAuditEvent, type AuditEvent, type AuditEventInput } from '../domain/audit';
+import { GENESIS_HASH, auditEventInputSchema, auditEventSchema, computeAuditHash, sealAuditEvent, type AuditEvent, type AuditEventInput } from '../domain/audit';
 import { COLLECTIONS } from './collections';
 import { createMutex, type Mutex } from './mutex';
 import { DuplicateKeyError, type DocumentStore } from './ports';
@@ -123,7 +123,10 @@ export function createAuditLog(store: DocumentStore): AuditLog {
   }
 
   async function append(input: AuditEventInput): Promise<AuditEvent> {
-    sealAuditEvent(input, 1, GENESIS_HASH); // validate before queueing: bad input fails fast, nothing is written
+    // Validate before queueing: bad input fails fast, nothing is written. (Only the schema: sealing hashes the whole
+    // event, and that is done once, below; what only hashing can refuse — a non-finite number — still throws there,
+    // before anything is written.)
+    auditEventInputSchema.parse(input);
     return state.mutex.run(async () => {
       for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
         const head = state.head ?? (await readHead());

@@ -6,8 +6,12 @@
  * TTL indexes let MongoDB and the embedded store drop expired documents on their own; readers still filter by
  * `expiresAt`, because MongoDB's TTL monitor runs only once a minute (and the test stand-in never expires).
  *
- * Field names of the record collections (`status`, `service`, `sla.respondBy`, `owner`, `targetDate`,
+ * Field names of the record collections (`status`, `service`, `resolution.at`, `owner`, `targetDate`,
  * `plannedStart`) follow the record schemas in `src/domain`; a renamed field must be renamed here too.
+ *
+ * The embedded store indexes the first key of each compound index only, and leaves documents without a value at
+ * that key out of non-unique indexes; MongoDB creates the compound indexes as listed. So: the most selective key
+ * first wherever the query allows it (see the incident indexes).
  */
 import { COLLECTIONS } from './collections';
 import type { IndexSpec } from './ports';
@@ -20,20 +24,26 @@ const uniqueIds: IndexSpec[] = Object.values(COLLECTIONS).map((collection) => ({
 }));
 
 const secondary: IndexSpec[] = [
-  // Incidents: "open incidents of service X" (resolver views, duplicate detection at intake, major-incident
-  // broadcasts), and the SLA watch sweep, which asks for open incidents whose response / resolution deadline has
-  // passed — `status` first, because the sweep always filters on the open statuses.
-  { collection: COLLECTIONS.incidents, keys: { status: 1, service: 1 } },
-  { collection: COLLECTIONS.incidents, keys: { status: 1, 'sla.respondBy': 1 } },
-  { collection: COLLECTIONS.incidents, keys: { status: 1, 'sla.resolveBy': 1 } },
-  // Incidents: the SLA watch asks only for open incidents whose next warning or breach instant has come
-  // (`slaNextAlertAt`, kept by flows/report-incident/incident.repository.ts on every write), so a sweep's cost grows
-  // with what is due, not with how many incidents are open.
-  { collection: COLLECTIONS.incidents, keys: { status: 1, slaNextAlertAt: 1 } },
-  // Incidents: the auto-close sweep asks for resolved incidents resolved before a cut-off.
-  { collection: COLLECTIONS.incidents, keys: { status: 1, 'resolution.at': 1 } },
-  // Incidents: "mine" and the App Home list a person's open incidents, reported or assigned.
+  // Incidents. Key order: the embedded store indexes only the FIRST key of a compound index (NeDB uses one field
+  // per query), so each index leads with the key that narrows the query most, and never with `status`: a handful
+  // of values shared by every open incident, so a status-led index hands the embedded store every open incident as
+  // candidates (the SLA sweep then cost O(open incidents) per run). MongoDB uses the whole compound key either way.
+  // Nothing queries `sla.respondBy` / `sla.resolveBy` any more (the SLA watch asks for `slaNextAlertAt`), so they
+  // have no index.
+  //
+  // "Open incidents of service X": duplicate suggestions at intake (repository `listOpenByService`).
+  { collection: COLLECTIONS.incidents, keys: { service: 1, status: 1 } },
+  // The SLA watch sweep asks for open incidents whose next warning or breach instant has come (`slaNextAlertAt`,
+  // kept by flows/report-incident/incident.repository.ts on every write and absent once nothing more can fall due),
+  // so a sweep's cost grows with what is due, not with how many incidents there are or how many are open.
+  { collection: COLLECTIONS.incidents, keys: { slaNextAlertAt: 1, status: 1 } },
+  // The auto-close sweep asks for resolved incidents resolved before a cut-off (`listResolvedBefore`); open
+  // incidents have no `resolution` and stay out of the embedded store's index.
+  { collection: COLLECTIONS.incidents, keys: { 'resolution.at': 1, status: 1 } },
+  // "Mine" and the App Home list a person's open incidents: reported, reported for them, or assigned to them
+  // (`listOpenForPerson`, an `$or` of the three — MongoDB plans an `$or` with indexes only when every branch has one).
   { collection: COLLECTIONS.incidents, keys: { 'reporter.id': 1, status: 1 } },
+  { collection: COLLECTIONS.incidents, keys: { 'onBehalfOf.id': 1, status: 1 } },
   { collection: COLLECTIONS.incidents, keys: { 'assignee.id': 1, status: 1 } },
   // Incidents: one record per submitted draft, whatever retries or replicas do (sparse: older records have none).
   { collection: COLLECTIONS.incidents, keys: { intakeKey: 1 }, unique: true, sparse: true },

@@ -8,7 +8,9 @@ import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'n
 import { existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import Datastore from '@seald-io/nedb';
 import { createEmbeddedStore } from '../../adapters/store/embedded/embedded-store';
+import { ensureSecondaryIndex, isSecondaryIndex } from '../../adapters/store/embedded/secondary-index';
 import { isProcessAlive } from '../../adapters/store/embedded/data-dir-lock';
 import { openStore } from '../../adapters/store/open-store';
 import { createAuditLog } from '../../src/store/audit-log';
@@ -351,6 +353,24 @@ describe('files', () => {
     expect(report.problems).toEqual([{ seq: 6, problem: expect.stringMatching(/events 4–5 are missing/) }]);
   });
 
+  test('appends after a periodic compaction go to the rewritten file', async () => {
+    const store = await createEmbeddedStore({ dataDir: dir, logger: recordingLogger(), autocompactionMs: 25 });
+    open.push(store);
+    const things = store.collection('things');
+    await things.insertOne({ id: 't1', n: 0 });
+    for (let i = 0; i < 5; i++) await things.updateOne({ id: 't1' }, { $inc: { n: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 120)); // compacted at least once (a new file renamed over the old)
+    expect((await readFile(join(dir, 'things.db'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    await things.insertOne({ id: 't2' });
+    await things.updateOne({ id: 't1' }, { $inc: { n: 1 } });
+    const lines = (await readFile(join(dir, 'things.db'), 'utf8')).trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    await store.close();
+    open.splice(open.indexOf(store), 1);
+    const again = await openEmbedded();
+    expect(await again.collection('things').find({}, { sort: { id: 1 } })).toEqual([{ id: 't1', n: 6 }, { id: 't2' }]);
+  });
+
   test('a closed store refuses work', async () => {
     const store = await openEmbedded();
     const things = store.collection('things');
@@ -358,5 +378,111 @@ describe('files', () => {
     await expect(things.insertOne({ id: 'late' })).rejects.toThrow(/closed/);
     expect(() => store.collection('things')).toThrow(/closed/);
     await expect(store.ping()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('indexes', () => {
+  test("NeDB's own sparse option leaves Date values out of the index (why the store keeps missing values out itself)", async () => {
+    const db = new Datastore();
+    await db.ensureIndexAsync({ fieldName: 'at', sparse: true });
+    await db.insertAsync([{ at: new Date('2026-01-01T00:00:00Z') }, {}, { at: new Date('2026-02-01T00:00:00Z') }]);
+    expect(await db.findAsync({ at: { $lte: new Date('2027-01-01T00:00:00Z') } })).toHaveLength(0);
+  });
+
+  test('a secondary index leaves out documents without a value (missing, null) and keeps every other, Dates included', async () => {
+    const db = new Datastore<Record<string, unknown>>();
+    await ensureSecondaryIndex(db, 'at');
+    await ensureSecondaryIndex(db, 'who.id');
+    const at = new Date('2026-01-01T00:00:00Z');
+    const docs = (await db.insertAsync([{ n: 1, at, who: { id: 'a' } }, { n: 2 }, { n: 3, at: null, who: null }, { n: 4, at: new Date(at.getTime() + 1), who: [{ id: 'b' }] }])) as unknown as Array<Record<string, unknown>>;
+    const entries = (field: string) => (db as unknown as { indexes: Record<string, { getAll(): unknown[] }> }).indexes[field]!.getAll().length;
+    expect(isSecondaryIndex(db, 'at')).toBe(true);
+    expect(entries('at')).toBe(2);
+    expect(entries('who.id')).toBe(2); // a path through an array is indexed as NeDB always did
+    await db.updateAsync({ _id: docs[1]!._id }, { $set: { at } });
+    await db.updateAsync({ _id: docs[0]!._id }, { $unset: { at: true } });
+    expect(entries('at')).toBe(2);
+    expect((await db.findAsync({ at: { $lte: new Date(at.getTime() + 1) } })).map((d) => d.n).sort()).toEqual([2, 4]);
+    await db.removeAsync({}, { multi: true });
+    expect(entries('at')).toBe(0);
+  });
+
+  test('a value many documents share: each has a key of its own, lookups by value, $in and ranges stay exact', async () => {
+    const db = new Datastore<Record<string, unknown>>();
+    await ensureSecondaryIndex(db, 'service');
+    const docs = (await db.insertAsync(Array.from({ length: 300 }, (_, n) => ({ n, service: ['vpn', 'wms', 'erp'][n % 3] })))) as unknown as Array<Record<string, unknown>>;
+    const tree = (db as unknown as { indexes: Record<string, { getAll(): unknown[]; tree: { tree: { data: unknown[]; left?: unknown; right?: unknown } } }> }).indexes.service!;
+    expect(tree.tree.tree.data).toHaveLength(1); // one document per tree node, not one node per service
+    for (const doc of docs.filter((d) => (d.n as number) % 2 === 0)) await db.removeAsync({ _id: doc._id }, {});
+    await db.updateAsync({ n: 1 }, { $set: { service: 'erp' } });
+    const ns = async (query: Record<string, unknown>) => ((await db.findAsync(query)) as Array<{ n: number }>).map((d) => d.n).sort((a, b) => a - b);
+    expect(await ns({ service: 'vpn' })).toEqual(Array.from({ length: 300 }, (_, n) => n).filter((n) => n % 3 === 0 && n % 2 === 1));
+    expect((await ns({ service: { $in: ['wms', 'erp'] } })).length).toBe(100);
+    expect(await ns({ service: 'erp' })).toContain(1);
+    expect((await ns({ service: { $gt: 'vpn' } })).length).toBe(49); // wms, less the one moved to erp
+    expect((await ns({ service: { $gte: 'vpn' } })).length).toBe(50 + 49);
+    expect((await ns({ service: { $lt: 'vpn' } })).length).toBe(51); // erp, with the one moved
+    expect(tree.getAll()).toHaveLength(150);
+  });
+
+  test('queries through secondary indexes return what MongoDB would, across writes and a restart', async () => {
+    const specs = [
+      { collection: 'jobs', keys: { dueAt: 1, status: 1 } },
+      { collection: 'jobs', keys: { 'owner.id': 1, status: 1 } },
+    ] as const;
+    const first = await openEmbedded();
+    await first.ensureIndexes([...specs]);
+    const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
+    const jobs = first.collection('jobs');
+    await jobs.insertMany([
+      { id: 'j1', status: 'open', dueAt: t(1), owner: { id: 'ann' } },
+      { id: 'j2', status: 'open', dueAt: t(5) },
+      { id: 'j3', status: 'done', owner: { id: 'ann' } },
+      { id: 'j4', status: 'open', dueAt: null, owner: null },
+    ]);
+    const due = async (store: DocumentStore, minutes: number) =>
+      (await store.collection('jobs').find({ status: 'open', dueAt: { $lte: t(minutes) } }, { sort: { dueAt: 1 } })).map((d) => d.id);
+    expect(await due(first, 10)).toEqual(['j1', 'j2']);
+    await jobs.updateOne({ id: 'j1' }, { $unset: { dueAt: '' }, $set: { status: 'done' } });
+    await jobs.updateOne({ id: 'j3' }, { $set: { dueAt: t(2), status: 'open' } });
+    expect(await due(first, 10)).toEqual(['j3', 'j2']);
+    expect((await jobs.find({ 'owner.id': 'ann' }, { sort: { id: 1 } })).map((d) => d.id)).toEqual(['j1', 'j3']);
+    expect((await jobs.find({ dueAt: null }, { sort: { id: 1 } })).map((d) => d.id)).toEqual(['j1', 'j4']);
+    expect((await jobs.find({ dueAt: { $exists: false } })).map((d) => d.id)).toEqual(['j1']);
+    await first.close();
+
+    const second = await openEmbedded();
+    await second.ensureIndexes([...specs]);
+    expect(await due(second, 10)).toEqual(['j3', 'j2']);
+    expect(await due(second, 3)).toEqual(['j3']);
+  });
+
+  test('an index an earlier version recorded and no spec asks for any more is dropped; unique indexes stay', async () => {
+    const first = await openEmbedded();
+    await first.ensureIndexes([
+      { collection: 'jobs', keys: { id: 1 }, unique: true },
+      { collection: 'jobs', keys: { status: 1, dueAt: 1 } },
+      { collection: 'jobs', keys: { code: 1 }, unique: true, sparse: true },
+    ]);
+    await first.collection('jobs').insertMany([{ id: 'j1', status: 'open', dueAt: new Date('2026-01-01T00:00:00Z') }, { id: 'j2', status: 'open' }]);
+    await first.close();
+
+    const logger = recordingLogger();
+    const second = await openEmbedded(dir, logger);
+    await second.ensureIndexes([
+      { collection: 'jobs', keys: { id: 1 }, unique: true },
+      { collection: 'jobs', keys: { dueAt: 1, status: 1 } },
+    ]);
+    expect(logger.lines).toContainEqual({ level: 'info', obj: { collection: 'jobs', index: 'status' }, msg: 'dropped an index no longer used' });
+    await expect(second.collection('jobs').insertOne({ id: 'j3', code: 'x' })).resolves.toBeUndefined();
+    await expect(second.collection('jobs').insertOne({ id: 'j4', code: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await second.collection('jobs').countDocuments({ status: 'open' })).toBe(2);
+    await second.close();
+    const indexLines = (await readFile(join(dir, 'jobs.db'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { $$indexCreated?: { fieldName: string } })
+      .flatMap((line) => (line.$$indexCreated ? [line.$$indexCreated.fieldName] : []));
+    expect(indexLines.sort()).toEqual(['code', 'dueAt', 'id']);
   });
 });

@@ -125,7 +125,7 @@ describe('against the stand-in', () => {
       await store.ensureIndexes(INDEXES);
       const incidents = await raw.db(dbName).collection('incidents').listIndexes().toArray();
       expect(incidents.map((index) => index.name)).toEqual(
-        expect.arrayContaining(['id_1', 'status_1_service_1', 'status_1_sla.respondBy_1', 'status_1_sla.resolveBy_1']),
+        expect.arrayContaining(['id_1', 'service_1_status_1', 'slaNextAlertAt_1_status_1', 'resolution.at_1_status_1']),
       );
       expect(incidents.find((index) => index.name === 'id_1')?.unique).toBe(true);
       const conversations = await raw.db(dbName).collection('conversations').listIndexes().toArray();

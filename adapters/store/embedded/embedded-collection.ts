@@ -8,6 +8,7 @@
  * (NeDB serialises its own operations, so a read never sees half a write).
  */
 import type Datastore from '@seald-io/nedb';
+import { randomUUID } from 'node:crypto';
 import {
   assertInsertable,
   assertStoreFilter,
@@ -96,6 +97,17 @@ export function seedFromFilter(filter: Filter): Record<string, unknown> {
   return seed;
 }
 
+/**
+ * NeDB's internal `_id` for a new document. NeDB would make one itself from 12 bytes of `crypto.randomBytes` (a
+ * synchronous call into OpenSSL per insert) and look it up in its `_id` index; a v4 UUID comes from Node's
+ * pre-filled entropy buffer, and at 122 random bits never repeats in practice (NeDB's `_id` index is unique
+ * anyway). Never exposed: every read strips it.
+ */
+function withInternalId(doc: Record<string, unknown>): Record<string, unknown> {
+  doc._id = randomUUID(); // always a fresh copy of the caller's document (withoutUndefined, applyUpdate)
+  return doc;
+}
+
 function strip<T extends Doc>(stored: Stored): T {
   const { _id: _internal, ...doc } = stored;
   return doc as unknown as T;
@@ -154,7 +166,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
 
   async insertOne(doc: T): Promise<void> {
     assertInsertable(doc);
-    const clean = withoutUndefined(doc) as Record<string, unknown>;
+    const clean = withInternalId(withoutUndefined(doc) as Record<string, unknown>);
     await this.write(async (db) => {
       await this.checkPartialUniques(db, clean, null);
       await db.insertAsync(clean);
@@ -163,7 +175,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
 
   async insertMany(docs: T[]): Promise<void> {
     docs.forEach(assertInsertable);
-    const clean = docs.map((doc) => withoutUndefined(doc) as Record<string, unknown>);
+    const clean = docs.map((doc) => withInternalId(withoutUndefined(doc) as Record<string, unknown>));
     if (clean.length === 0) return;
     await this.write(async (db) => {
       if (this.handle.partialUniques.length === 0) {
@@ -231,7 +243,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
       if (!upsert) return { doc: null, upserted: false, modified: false };
       const created = applyUpdate(seedFromFilter(filter), clean, true);
       await this.checkPartialUniques(db, created, null);
-      const stored = (await db.insertAsync(created)) as Stored;
+      const stored = (await db.insertAsync(withInternalId(created))) as Stored;
       return { doc: strip<T>(stored), upserted: true, modified: false };
     });
   }

@@ -20,7 +20,9 @@ import { StoreUnavailableError, type Doc, type DocumentCollection, type Document
 import { stderrStoreLogger, type StoreLogger } from '../store-logger';
 import { acquireDataDirLock } from './data-dir-lock';
 import { repairTornTail } from './datafile-repair';
+import { keepDatafileOpen, type DatafileAppender } from './datafile-appender';
 import { EmbeddedCollection, type CollectionHandle } from './embedded-collection';
+import { ensureSecondaryIndex, nedbIndexNames } from './secondary-index';
 
 export interface EmbeddedStoreOptions {
   /** DATA_DIR: created when missing. */
@@ -60,6 +62,9 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
   const lock = await acquireDataDirLock(options.dataDir, logger);
   const dataDir = lock.dataDir;
   const handles = new Map<string, CollectionHandle>();
+  const appenders: DatafileAppender[] = [];
+  /** Per collection, the NeDB index names asked for through ensureIndexes since the store was opened. */
+  const wantedIndexes = new Map<string, Set<string>>();
   let closed = false;
 
   const assertOpen = () => {
@@ -72,6 +77,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     if (!COLLECTION_NAME.test(name)) throw new Error(`invalid collection name "${name}": use lower-case letters, digits and _`);
     const filename = join(dataDir, `${name}.db`);
     const datastore: Nedb = new Datastore<Record<string, unknown>>({ filename });
+    appenders.push(keepDatafileOpen(datastore));
     const ready = repairTornTail(filename, logger)
       .then(() => datastore.loadDatabaseAsync())
       .then(() => datastore)
@@ -108,33 +114,59 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       : undefined;
   compactTimer?.unref();
 
+  /**
+   * One spec as NeDB indexes. NeDB uses one index per query, and only for equality, `$in` or a range on one field,
+   * so a compound spec is indexed on its first key (src/store/indexes.ts orders keys with that in mind). Non-unique
+   * indexes are secondary-index.ts's: a tree key per document, so a write costs O(log n) however many documents
+   * share its value, and documents without a value left out (that file says why, and why it is safe).
+   */
   async function ensureIndex(spec: IndexSpec): Promise<void> {
     const handle = handleFor(spec.collection);
     const db = await handle.ready;
     const fields = Object.keys(spec.keys);
     const [first] = fields;
     if (!first) throw new Error(`index on ${spec.collection} has no keys`);
+    const wanted = wantedIndexes.get(spec.collection) ?? new Set<string>();
+    wantedIndexes.set(spec.collection, wanted);
     try {
       if (spec.expireAfterSeconds !== undefined) {
         if (fields.length !== 1) throw new Error(`TTL index ${indexName(spec)} on ${spec.collection} must have exactly one key`);
-        await db.ensureIndexAsync({ fieldName: first }); // a plain index: the sweep's range query uses it
+        await ensureSecondaryIndex(db, first); // the sweep's range query uses it
+        wanted.add(first);
         if (!ttlRules.some((rule) => rule.collection === spec.collection && rule.field === first)) {
           ttlRules.push({ collection: spec.collection, field: first, seconds: spec.expireAfterSeconds });
         }
       } else if (spec.unique && spec.sparse && fields.length > 1) {
         if (!handle.partialUniques.some((known) => indexName(known) === indexName(spec))) handle.partialUniques.push(spec);
-        await db.ensureIndexAsync({ fieldName: first });
+        await ensureSecondaryIndex(db, first); // the uniqueness check looks documents up by their first key
+        wanted.add(first);
       } else if (spec.unique) {
         await db.ensureIndexAsync({ fieldName: fields.length === 1 ? first : fields, unique: true, sparse: spec.sparse === true });
+        wanted.add([...fields].sort().join(','));
       } else {
-        // NeDB uses one index per query, and only for equality, $in or a range on one field: index the first key.
-        await db.ensureIndexAsync({ fieldName: first });
+        await ensureSecondaryIndex(db, first);
+        wanted.add(first);
       }
     } catch (error) {
       if ((error as { errorType?: string }).errorType === 'uniqueViolated') {
         throw new Error(`cannot create the unique index ${indexName(spec)} on ${spec.collection}: existing documents share a key`);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Drops the non-unique NeDB indexes of a collection that no spec asked for — ones an earlier version recorded in
+   * the datafile (e.g. `status`, when the incident indexes led with it), which NeDB rebuilds on every load and keeps
+   * up to date on every write. They never change what a query returns; unique indexes are always kept.
+   */
+  async function dropUnwantedIndexes(collection: string): Promise<void> {
+    const db = await handleFor(collection).ready;
+    const wanted = wantedIndexes.get(collection) ?? new Set<string>();
+    for (const { name, unique } of nedbIndexNames(db)) {
+      if (name === '_id' || unique || wanted.has(name)) continue;
+      await db.removeIndexAsync(name);
+      logger.info({ collection, index: name }, 'dropped an index no longer used');
     }
   }
 
@@ -167,6 +199,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       // Unique first: NeDB keeps the first index made on a field and ignores later options for it.
       const rank = (spec: IndexSpec) => (spec.unique ? 0 : spec.expireAfterSeconds !== undefined ? 1 : 2);
       for (const spec of [...specs].sort((a, b) => rank(a) - rank(b))) await ensureIndex(spec);
+      for (const collection of new Set(specs.map((spec) => spec.collection))) await dropUnwantedIndexes(collection);
       if (ttlRules.length > 0 && !sweepTimer && ttlSweepMs > 0) {
         sweepTimer = setInterval(() => void sweepExpired(), ttlSweepMs);
         sweepTimer.unref(); // housekeeping never keeps the process alive
@@ -190,6 +223,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
         if (!db) continue;
         await db.compactDatafileAsync().catch((error: unknown) => logger.warn({ file: `${handle.name}.db`, err: error }, 'compaction on close failed'));
       }
+      for (const appender of appenders) await appender.close().catch(() => undefined);
       await lock.release();
     },
   };
