@@ -17,7 +17,10 @@ export const WEB_API_METHODS = [
   'chat.postMessage',
   'chat.postEphemeral',
   'chat.update',
+  'conversations.create',
+  'conversations.invite',
   'conversations.open',
+  'conversations.setTopic',
   'users.info',
   'views.open',
   'views.update',
@@ -129,6 +132,24 @@ export function createSlackOutbound(options: SlackOutboundOptions) {
         });
         if (status < 200 || status >= 300) throw Object.assign(new Error(`response_url answered ${status}`), { code: 'slack_webapi_http_error', statusCode: status });
       });
+    },
+
+    /** Creates a public channel; resolves to its id. A taken name fails with the platform error `name_taken`. */
+    async createChannel(name: string): Promise<string> {
+      const created = await call('conversations.create', () => client.conversations.create({ name, is_private: false }));
+      const id = created.channel?.id;
+      if (!id) throw new Error(`conversations.create gave no channel for ${name}`);
+      return id;
+    },
+
+    /** Invites users into a channel the bot is in; `force` invites the valid ones when some cannot be. */
+    async invite(channel: string, users: readonly string[]): Promise<void> {
+      await call('conversations.invite', () => client.conversations.invite({ channel, users: users.join(','), force: true }));
+    },
+
+    /** Sets a channel's topic (Slack keeps 250 characters). */
+    async setTopic(channel: string, topic: string): Promise<void> {
+      await call('conversations.setTopic', () => client.conversations.setTopic({ channel, topic: topic.slice(0, 250) }));
     },
 
     async openView(triggerId: string, view: types.ModalView): Promise<void> {

@@ -4,6 +4,7 @@ import type { Transport } from '../../src/engine/notifier';
 import { fromMessageRef, toMessageRef, type SlackRef } from './parse-inbound';
 import { openFormPrompt, type PendingForms } from './pending-forms';
 import { renderMessage, renderMessagePages, type RenderContext } from './render-block-kit';
+import { createSlackRoom } from './slack-rooms';
 import type { SlackOutbound } from './slack-outbound';
 
 /**
@@ -29,7 +30,8 @@ function readAddress(address: Record<string, unknown>): SlackAddress {
 
 /**
  * The notifier's Slack transport: DMs a person (`conversations.open` + `chat.postMessage`), posts to a channel,
- * updates an earlier message. A long message is paged; the reference returned is its first page's.
+ * updates an earlier message, and creates rooms (a public channel per major incident). A long message is paged;
+ * the reference returned is its first page's.
  */
 export function createSlackTransport(options: {
   outbound: SlackOutbound;
@@ -72,6 +74,8 @@ export function createSlackTransport(options: {
       }
       return toMessageRef(first);
     },
+
+    createRoom: (spec) => createSlackRoom(outbound, spec, logger),
 
     async update(ref, message) {
       const slackRef = fromMessageRef(ref);

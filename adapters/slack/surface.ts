@@ -13,7 +13,11 @@ export const METHOD_SCOPES: Record<(typeof WEB_API_METHODS)[number], string[]> =
   'chat.postMessage': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
+  // Rooms for major incidents are public channels the bot creates, so it is a member and may invite and set the topic.
+  'conversations.create': ['channels:manage'],
+  'conversations.invite': ['channels:manage'],
   'conversations.open': ['im:write'],
+  'conversations.setTopic': ['channels:manage'],
   // users.info gives name and time zone; the e-mail (which maps a person to the organisation file) needs its own scope.
   'users.info': ['users:read', 'users:read.email'],
   'views.open': [],

@@ -11,6 +11,7 @@ import type { JobDefinition } from '../../src/engine/scheduler';
 import type { Services } from '../../src/engine/services';
 import { createIncidentRepository } from './incident.repository';
 import { refreshTeamCards, SYSTEM_AUDIT_ACTOR, tell } from './incident-effects';
+import { relayMajorChange } from './major-incident';
 import { NEWS } from './incident-work.messages';
 import { KEYS } from './report-incident.ids';
 import { calendarOf } from './people';
@@ -36,6 +37,7 @@ export async function sweepAutoClose(services: Services, now: Date): Promise<{ c
       closed++;
       await refreshTeamCards(services, saved.incident);
       await tell(services, saved.incident.reporter.id, NEWS.autoClosed(saved.incident), KEYS.autoClosed(saved.incident.id, saved.incident.reporter.id));
+      await relayMajorChange(services, saved);
     } catch (error) {
       // The reporter answered at this very moment: their answer wins, this incident is left alone.
       if (!isDomainError(error, 'conflict')) throw error;

@@ -29,10 +29,21 @@ export const SYSTEM_AUDIT_ACTOR: AuditActor = { id: SYSTEM_ACTOR.id, name: SYSTE
 
 const TEAM_CARD = 'team-card';
 
+/**
+ * A major incident's room (its Slack channel, or the Teams major-incident channel): `conversationId` is where
+ * changes are posted, `messageId` the card posted there (the conversation id itself when none could be posted).
+ */
+export const MAJOR_ROOM = 'major-room';
+
+/** A copy of the team card to refresh: the team's own copies, and the one in a major incident's room. */
+function isTeamCardCopy(ref: Incident['messages'][number]): boolean {
+  return ref.purpose === TEAM_CARD || (ref.purpose === MAJOR_ROOM && ref.messageId !== ref.conversationId);
+}
+
 /** Refreshes every copy of the team card; a platform failing to update one copy does not undo the change. */
 export async function refreshTeamCards(services: Services, incident: Incident): Promise<void> {
   const card = teamCard(services.org, incident);
-  for (const ref of incident.messages.filter((m) => m.purpose === TEAM_CARD)) {
+  for (const ref of incident.messages.filter(isTeamCardCopy)) {
     try {
       await services.notifier.update({ channel: ref.channel, ref: ref.messageId }, card);
     } catch (error) {

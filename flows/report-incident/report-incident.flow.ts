@@ -4,13 +4,15 @@
  * in work.ts, look-ups in lookup.ts, the sweeps in their job files, every word people read in the messages files.
  */
 import { matchServices } from '../../src/domain/organisation';
-import { defineFlow, type Turn } from '../../src/engine/flow';
+import type { ActionEvent } from '../../src/engine/events';
+import { defineFlow, type Reply, type Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
 import { autoCloseJob } from './auto-close.job';
 import { incidentIntentScore } from './incident-intent';
 import { cancelDraft, editDraft, joinSimilar, reviewDetails, startReport, submitDraft } from './intake';
 import { homeBlocks, listMine, showIncident } from './lookup';
-import { ACTIONS, FLOW_ID, FORMS } from './report-incident.ids';
+import { declareIfMajorPriority, declareMajorCommand } from './major-incident';
+import { ACTIONS, FLOW_ID, FORMS, KEYS } from './report-incident.ids';
 import { offerMessage } from './report-incident.messages';
 import { reportStateSchema, type ReportState } from './report-incident.state';
 import { slaWatchJob } from './sla-watch.job';
@@ -18,6 +20,22 @@ import { confirm, openForm, submitAssign, submitReopen, submitResolve, submitUpd
 
 /** A record number as people type it: `INC-000123`, `inc-12`, `INC12`. */
 const INCIDENT_NUMBER = /^inc-?\d{1,12}$/i;
+
+/**
+ * Once an incident is raised (or a replayed submit finds it raised), one at a major priority is declared major.
+ * The reporter's receipt does not wait on a failure here: it is logged, and a replay of the button finishes it.
+ */
+async function afterSubmit(turn: Turn<ActionEvent, ReportState>, reply: Reply): Promise<Reply> {
+  const submitted = await turn.services.idempotency.get(KEYS.submission(turn.event.value ?? ''));
+  const incidentId = submitted?.state === 'done' ? (submitted.result as { incidentId?: string } | undefined)?.incidentId : undefined;
+  if (!incidentId) return reply;
+  try {
+    await declareIfMajorPriority(turn.services, incidentId);
+  } catch (error) {
+    turn.services.logger.error({ err: error, incident: incidentId }, 'declaring a major incident failed; a replayed submit retries it');
+  }
+  return reply;
+}
 
 /** The incident flow. */
 export const reportIncidentFlow = defineFlow<ReportState>({
@@ -27,6 +45,7 @@ export const reportIncidentFlow = defineFlow<ReportState>({
   commands: [
     { name: 'incident', aliases: ['inc', 'report'], usage: 'incident [what is wrong]', description: 'report something that is broken or not working' },
     { name: 'mine', usage: 'mine', description: 'your open incidents' },
+    { name: 'major', usage: 'major INC-000123', description: 'declare a major incident (support team and incident managers)' },
     // Named by its example: it is matched by its pattern, never typed as a word.
     { name: 'INC-000123', pattern: INCIDENT_NUMBER, usage: 'INC-000123', description: 'look up an incident' },
   ],
@@ -36,6 +55,7 @@ export const reportIncidentFlow = defineFlow<ReportState>({
   async onCommand(turn) {
     const { command, args } = turn.event;
     if (command.toLowerCase() === 'mine') return listMine(turn);
+    if (command.toLowerCase() === 'major') return declareMajorCommand(turn);
     if (INCIDENT_NUMBER.test(command)) return showIncident(turn, command);
     const quote = turn.event.quote;
     if (quote) return startReport(turn, quote.link ? `${quote.text}\n\nReported from: ${quote.link}` : quote.text);
@@ -55,7 +75,7 @@ export const reportIncidentFlow = defineFlow<ReportState>({
       case ACTIONS.edit:
         return editDraft(turn);
       case ACTIONS.submit:
-        return submitDraft(turn);
+        return afterSubmit(turn, await submitDraft(turn));
       case ACTIONS.cancel:
         return cancelDraft(turn);
       case ACTIONS.join:

@@ -42,4 +42,10 @@ export const KEYS = {
   sla: (incidentId: string, target: string, level: 'warning' | 'breach', personId: string) =>
     `incident:${incidentId}:sla:${target}:${level === 'warning' ? '75' : 'breach'}:to:${personId}`,
   autoClosed: (incidentId: string, personId: string) => `incident:${incidentId}:auto-closed:to:${personId}`,
+  majorRoom: (incidentId: string) => `incident:${incidentId}:major:room`,
+  majorTeamsPost: (incidentId: string) => `incident:${incidentId}:major:teams-channel`,
+  majorAnnounced: (incidentId: string, channel: string) => `incident:${incidentId}:major:announced:${channel}`,
+  majorChange: (incidentId: string, version: number, where: string) => `incident:${incidentId}:v${version}:major:${where}`,
+  majorReview: (incidentId: string) => `incident:${incidentId}:major:review`,
+  majorReviewOwner: (incidentId: string, personId: string) => `incident:${incidentId}:major:review:to:${personId}`,
 };

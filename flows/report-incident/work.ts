@@ -2,7 +2,8 @@
  * Working an incident from the team card: Take, Assign…, Update, Resolve…, and the reporter's Confirm / Reopen.
  * Every change is checked against the permissions and the domain's lifecycle, written conditionally on the
  * version that was read (two people pressing Take at once: one wins, the other is told), audited with before and
- * after, mirrored on every copy of the team card, and told to the people concerned in words.
+ * after, mirrored on every copy of the team card, told to the people concerned in words, and — for a major
+ * incident — posted to its room and the announcement channels.
  */
 import { DomainError, notAllowed } from '../../src/domain/errors';
 import { RESOLUTION_CODES, incidentLifecycle, type Incident, type ResolutionCode } from '../../src/domain/incident';
@@ -27,6 +28,7 @@ import type { Reply, Turn } from '../../src/engine/flow';
 import type { Message } from '../../src/engine/message';
 import { createIncidentRepository, type StoredIncident } from './incident.repository';
 import { auditActor, personRef, refreshTeamCards, tellAll } from './incident-effects';
+import { relayMajorChange } from './major-incident';
 import { DONE, NEWS, REFUSED, assignMessage, reopenMessage, resolveMessage, resolvedNotice, updateMessage } from './incident-work.messages';
 import { FIELD_ERRORS } from './report-incident.messages';
 import { checkNote } from './report-incident.state';
@@ -70,6 +72,7 @@ async function change(turn: Turn, stored: StoredIncident, spec: Change): Promise
   const saved = await repo.save(next, stored.version, { actor: auditActor(turn.actor), action: spec.action, before: stored.incident });
   await refreshTeamCards(turn.services, saved.incident);
   await tellAll(turn.services, saved, turn.actor.id, spec.news(saved.incident));
+  await relayMajorChange(turn.services, saved);
   return { messages: [spec.done(saved.incident)], ...(spec.update ? { update: spec.update(saved.incident) } : {}) };
 }
 

@@ -208,6 +208,16 @@ export function joinIncident(incident: Incident, ctx: ActionContext & { person: 
   );
 }
 
+/**
+ * May `personId` declare this incident a major incident? Members of its support team and incident managers may
+ * (clause 8.6.1: major incidents follow a documented procedure run by named people).
+ */
+export function mayDeclareMajorIncident(index: OrganisationIndex, personId: string, incident: Pick<Incident, 'team'>): boolean {
+  if (hasRole(index.personById.get(personId), 'incident-manager')) return true;
+  const team = index.teamById.get(incident.team);
+  return team !== undefined && isTeamMember(team, personId);
+}
+
 /** Declares or stands down a major incident (incident managers decide; the caller checks the role). */
 export function setMajorIncident(incident: Incident, ctx: ActionContext & { major: boolean; reason: string }): Incident {
   assertOpen(incident, ctx.major ? 'declared major' : 'stood down');

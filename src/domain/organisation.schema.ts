@@ -276,6 +276,28 @@ export const nudgesFileSchema = z.strictObject({
   quietHours: z.enum(['working-hours', 'none']).default('working-hours'),
 });
 
+/** A Slack channel id as the organisation file writes it (the id, never `#name`, which can be renamed). */
+const slackChannelIdSchema = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel id (C… or G…), not a #name' });
+
+/** A Teams channel conversation id (`19:…@thread.tacv2`). */
+const teamsChannelIdSchema = z
+  .string()
+  .regex(/^19:\S+$/, { error: 'must be a Teams channel conversation id ("19:…@thread.tacv2")' });
+
+/**
+ * `majorIncidents:` — where major incidents (clause 8.6.1) are announced to top management and staff, and where
+ * Teams coordinates the work (Slack opens a channel per major incident instead). Which priorities are major is
+ * said on `priorities.levels[].major`.
+ */
+export const majorIncidentsFileSchema = z.strictObject({
+  announce: z
+    .strictObject({ slackChannel: slackChannelIdSchema.optional(), teamsChannel: teamsChannelIdSchema.optional() })
+    .default({}),
+  teamsChannel: teamsChannelIdSchema.optional(),
+});
+
 /** The whole file, field by field; cross-references are checked by `organisationSchema` in organisation.ts. */
 export const organisationFileSchema = z.strictObject({
   organisation: organisationSectionSchema,
@@ -287,6 +309,7 @@ export const organisationFileSchema = z.strictObject({
   approvers: approversFileSchema,
   processOwners: z.partialRecord(z.enum(PROCESS_IDS), slugSchema).default({}),
   nudges: nudgesFileSchema.prefault({}),
+  majorIncidents: majorIncidentsFileSchema.prefault({}),
 });
 
 /** The file as parsed field by field, before cross-references and defaults are resolved. */

@@ -122,6 +122,15 @@ export interface NudgeSchedule {
   quietHours: 'working-hours' | 'none';
 }
 
+/**
+ * Major incidents (clause 8.6.1): where they are announced to top management and staff, and the Teams channel
+ * where the work is coordinated (on Slack each major incident gets a channel of its own).
+ */
+export interface MajorIncidentSettings {
+  announce: { slackChannel?: string; teamsChannel?: string };
+  teamsChannel?: string;
+}
+
 /** The resolved organisation: what every other module reads. */
 export interface Organisation {
   name: string;
@@ -136,6 +145,7 @@ export interface Organisation {
   approvers: Approvers;
   processOwners: Partial<Record<ProcessId, string>>;
   nudges: NudgeSchedule;
+  majorIncidents: MajorIncidentSettings;
 }
 
 /** Roles the file implies, so nobody has to write them twice (a CAB member is `cab` without saying so). */
@@ -227,6 +237,7 @@ function resolveOrganisation(file: OrganisationFile): Organisation {
     approvers: file.approvers,
     processOwners: file.processOwners,
     nudges: { ...file.nudges, headsUpDays: [...file.nudges.headsUpDays].sort((a, b) => b - a) },
+    majorIncidents: file.majorIncidents,
   };
 }
 

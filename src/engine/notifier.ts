@@ -24,10 +24,40 @@ export interface Transport {
    * address was saved — when the bot was added to it — can be reached.
    */
   readonly reachesConversationsById?: boolean;
+  /**
+   * Creates a conversation for a piece of work (a channel per major incident) and invites people into it. An
+   * optional capability: a platform that cannot create conversations leaves it out, and callers fall back.
+   */
+  createRoom?(spec: RoomSpec): Promise<CreatedRoom>;
 }
 
-/** Who a proactive message is for: a person (wherever they are reachable) or a team (its channel, else members). */
-export type Recipient = { person: string } | { team: string };
+/** What a room is created with: `members` are addresses of people to invite (see {@link Notifier.openRoom}). */
+export interface RoomSpec {
+  /** A readable name, e.g. `inc-000123-vpn-is-down`; the platform adapts it to its own naming rules. */
+  name: string;
+  /** One line saying what the room is for. */
+  topic: string;
+  members: Record<string, unknown>[];
+}
+
+/** A room the platform created: its conversation id and the address to send into it. */
+export interface CreatedRoom {
+  conversationId: string;
+  address: Record<string, unknown>;
+}
+
+/** A room opened through the notifier: where it is, and the first message posted into it (when one was given). */
+export interface OpenedRoom extends CreatedRoom {
+  channel: ChannelKind;
+  ref?: MessageRef;
+}
+
+/**
+ * Who a proactive message is for: a person (wherever they are reachable), a team (its channel, else members), or
+ * one conversation named by its platform and id (an announcement channel, a room) — sent only when that platform
+ * runs and the conversation is reachable, and otherwise skipped.
+ */
+export type Recipient = { person: string } | { team: string } | { conversation: { channel: ChannelKind; id: string } };
 
 export interface Delivery {
   /** The person or team conversation it went to. */
@@ -47,6 +77,11 @@ export interface NotifyResult {
 export interface Notifier {
   notify(recipient: Recipient, message: Message, options: { key: string }): Promise<NotifyResult>;
   update(ref: MessageRef, message: Message): Promise<void>;
+  /**
+   * Opens a room on the first running platform that can create one, inviting `people` (person ids) and posting
+   * `message` into it. Once per key: a repeat returns the first room. Null when no running platform can.
+   */
+  openRoom(spec: { name: string; topic: string; people: string[]; message?: Message }, options: { key: string }): Promise<OpenedRoom | null>;
   /** Adapters register their transport when they start. */
   register(transport: Transport): void;
 }
@@ -79,6 +114,19 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return null;
   }
 
+  /**
+   * Where a conversation can be reached: its saved address (Teams, once the bot was added to it), else its id on a
+   * platform that reaches conversations by id (Slack). Undefined when its platform is not running or it is not
+   * reachable yet.
+   */
+  async function conversationAddress(channel: ChannelKind, conversationId: string): Promise<{ transport: Transport; address: Record<string, unknown> } | undefined> {
+    const transport = transports.get(channel);
+    if (!transport) return undefined;
+    const saved = await addresses.getConversation(channel, conversationId);
+    const address = saved?.address ?? (transport.reachesConversationsById ? { conversationId } : undefined);
+    return address ? { transport, address } : undefined;
+  }
+
   async function sendToTeam(teamId: string, message: Message, key: string): Promise<{ deliveries: Delivery[]; unreachable: string[] }> {
     const team = org.teams.find((candidate) => candidate.id === teamId);
     if (!team) throw new Error(`no team ${teamId} in the organisation file`);
@@ -87,13 +135,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       ['teams', team.teamsChannel],
     ];
     for (const [channel, conversationId] of channels) {
-      const transport = transports.get(channel);
-      if (!transport || !conversationId) continue;
-      const saved = await addresses.getConversation(channel, conversationId);
-      const address = saved?.address ?? (transport.reachesConversationsById ? { conversationId } : undefined);
-      if (!address) continue;
+      const reachable = conversationId ? await conversationAddress(channel, conversationId) : undefined;
+      if (!reachable) continue;
       try {
-        return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await transport.send(address, message, { key }) }], unreachable: [] };
+        return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await reachable.transport.send(reachable.address, message, { key }) }], unreachable: [] };
       } catch (error) {
         // The channel is gone or the bot was removed from it: the members still hear about it.
         logger.warn({ err: error, team: teamId, channel, conversationId }, "cannot post to the team's channel; telling its members");
@@ -109,15 +154,65 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return { deliveries, unreachable };
   }
 
+  /** A conversation gets the message when it is reachable; otherwise it is skipped (it holds no person to warn about). */
+  async function sendToConversation(channel: ChannelKind, conversationId: string, message: Message, key: string): Promise<{ deliveries: Delivery[]; unreachable: string[] }> {
+    const reachable = await conversationAddress(channel, conversationId);
+    if (!reachable) {
+      logger.debug({ channel, conversationId, key }, 'conversation not reachable (its platform is off, or the bot was not added to it); skipped');
+      return { deliveries: [], unreachable: [] };
+    }
+    return { deliveries: [{ to: `${channel}:${conversationId}`, ref: await reachable.transport.send(reachable.address, message, { key }) }], unreachable: [] };
+  }
+
+  /**
+   * Addresses of people to invite on one platform: the address saved when they last used it, else what the
+   * organisation file says about them (their platform ids and e-mail), for the transport to pick what it knows.
+   */
+  async function memberAddresses(channel: ChannelKind, people: readonly string[]): Promise<Record<string, unknown>[]> {
+    const members: Record<string, unknown>[] = [];
+    for (const personId of new Set(people)) {
+      const saved = await addresses.get(personId, channel);
+      const person = org.people.find((candidate) => candidate.id === personId);
+      const listed = person
+        ? { email: person.email, ...(person.slackUserId ? { slackUserId: person.slackUserId } : {}), ...(person.teamsAadId ? { teamsAadId: person.teamsAadId } : {}) }
+        : {};
+      if (saved || person) members.push({ personId, ...listed, ...(saved?.address ?? {}) });
+    }
+    return members;
+  }
+
   return {
     register(transport) {
       transports.set(transport.channel, transport);
+    },
+
+    async openRoom({ name, topic, people, message }, { key }) {
+      const transport = [...transports.values()].find((candidate) => typeof candidate.createRoom === 'function');
+      if (!transport?.createRoom) return null;
+      const once = await idempotency.once(
+        `room:${key}`,
+        async (): Promise<OpenedRoom> => {
+          const room = await transport.createRoom!({ name, topic, members: await memberAddresses(transport.channel, people) });
+          const opened: OpenedRoom = { channel: transport.channel, ...room };
+          if (!message) return opened;
+          try {
+            return { ...opened, ref: await transport.send(room.address, message, { key }) };
+          } catch (error) {
+            // The room exists and people are in it: a failed first post must not create a second room on retry.
+            logger.warn({ err: error, key, conversationId: room.conversationId }, 'room created but its first message could not be posted');
+            return opened;
+          }
+        },
+        { now: clock.now(), leaseMs: SEND_LEASE_MS },
+      );
+      return once.result ?? null;
     },
 
     async notify(recipient, message, { key }) {
       const once = await idempotency.once(
         `notify:${key}`,
         async () => {
+          if ('conversation' in recipient) return sendToConversation(recipient.conversation.channel, recipient.conversation.id, message, key);
           if ('team' in recipient) return sendToTeam(recipient.team, message, key);
           const delivery = await sendToPerson(recipient.person, message, key);
           return delivery ? { deliveries: [delivery], unreachable: [] } : { deliveries: [], unreachable: [recipient.person] };

@@ -63,6 +63,11 @@ describe('loadOrganisation: the bundled example', () => {
     expect(org.approvers.cab.quorum).toBe(2);
     expect(org.people.every((p) => p.slackUserId && p.teamsAadId && p.webchatName)).toBe(true);
     expect(org.calendar.holidays).toEqual(expect.arrayContaining(['2026-12-25', '2026-12-28', '2027-12-27', '2027-12-28']));
+    expect(org.priorities.levels.filter((l) => l.major).map((l) => l.id)).toEqual(['P1']);
+    expect(org.majorIncidents).toEqual({
+      announce: { slackChannel: expect.stringMatching(/^C/), teamsChannel: expect.stringMatching(/^19:.+@thread\.tacv2$/) },
+      teamsChannel: expect.stringMatching(/^19:.+@thread\.tacv2$/),
+    });
   });
 });
 
@@ -174,6 +179,25 @@ describe('loadOrganisation: one clear line per problem', () => {
     const e = failureOf(text.join('\n'));
     expect(e.line).toBe(at + 4);
     expect(e.message).toMatch(/priorities\.matrix\.medium: impact "medium" has no priority for urgency "low"$/);
+  });
+
+  it('a Slack channel name instead of an id in majorIncidents points at it', () => {
+    const text = yamlOf((f) => (f.majorIncidents = { announce: { slackChannel: '#major-incidents' }, teamsChannel: '19:abc@thread.tacv2' }));
+    const e = failureOf(text);
+    const at = positionOf(text, 'slackChannel: "#major-incidents"');
+    expect([e.line, e.column, e.path]).toEqual([at.line, at.column + 'slackChannel: '.length, 'majorIncidents.announce.slackChannel']);
+    expect(e.message).toMatch(/majorIncidents\.announce\.slackChannel: must be a Slack channel id \(C… or G…\), not a #name$/);
+  });
+
+  it('a bad Teams channel or a misspelt key in majorIncidents points at its line', () => {
+    const bad = yamlOf((f) => (f.majorIncidents = { teamsChannel: 'Major incidents' }));
+    const e = failureOf(bad);
+    expect([e.line, e.path]).toEqual([positionOf(bad, 'teamsChannel: Major incidents').line, 'majorIncidents.teamsChannel']);
+    expect(e.message).toMatch(/must be a Teams channel conversation id \("19:…@thread\.tacv2"\)$/);
+    const misspelt = yamlOf((f) => (f.majorIncidents = { announce: { slackChanel: 'C0MAJOR001' } }));
+    const m = failureOf(misspelt);
+    expect([m.line, m.path]).toEqual([positionOf(misspelt, 'slackChanel').line, 'majorIncidents.announce.slackChanel']);
+    expect(m.message).toContain('unknown key "slackChanel" (did you mean "slackChannel"?); allowed here: slackChannel, teamsChannel');
   });
 
   it('reports the first problem by line and keeps them all', () => {

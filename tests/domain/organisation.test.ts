@@ -85,6 +85,26 @@ describe('organisation schema: resolution', () => {
   });
 });
 
+describe('organisation schema: major incidents', () => {
+  it('is optional: without the section nothing is announced and no Teams channel is set', () => {
+    expect(anOrganisation().majorIncidents).toEqual({ announce: {} });
+  });
+
+  it('keeps the announcement channels and the Teams coordination channel', () => {
+    const org = anOrganisation((f) => (f.majorIncidents = { announce: { slackChannel: 'C0MAJOR001', teamsChannel: '19:announce@thread.tacv2' }, teamsChannel: '19:work@thread.tacv2' }));
+    expect(org.majorIncidents).toEqual({ announce: { slackChannel: 'C0MAJOR001', teamsChannel: '19:announce@thread.tacv2' }, teamsChannel: '19:work@thread.tacv2' });
+  });
+
+  it('refuses channel names, other ids and unknown keys, each at its path', () => {
+    expect(problems((f) => (f.majorIncidents = { announce: { slackChannel: '#major', teamsChannel: 'General' }, teamsChannel: 'C0MAJOR001', owner: 'alice' }))).toEqual([
+      'majorIncidents.announce.slackChannel: must be a Slack channel id (C… or G…), not a #name',
+      'majorIncidents.announce.teamsChannel: must be a Teams channel conversation id ("19:…@thread.tacv2")',
+      'majorIncidents.teamsChannel: must be a Teams channel conversation id ("19:…@thread.tacv2")',
+      'majorIncidents: Unrecognized key: "owner"',
+    ]);
+  });
+});
+
 describe('organisation schema: field errors', () => {
   it('rejects an unknown time zone with the value and examples', () => {
     expect(problems((f) => (f.people[1].timeZone = 'Europe/Londn'))).toEqual([

@@ -1,5 +1,5 @@
 import { textMessage, type Message, type MessageRef } from '../../src/engine/message';
-import type { Transport } from '../../src/engine/notifier';
+import type { RoomSpec, Transport } from '../../src/engine/notifier';
 import type { ChannelKind } from '../../src/engine/events';
 import { createHarness, type Harness } from '../support/harness';
 
@@ -102,6 +102,83 @@ describe('notifier', () => {
     const result = await harness.services.notifier.notify({ team: team.id }, textMessage('new P3'), { key: 'slack-gone' });
     expect(result.deliveries.map((delivery) => delivery.to)).toEqual(team.members);
     expect(harness.logger.lines.some((line) => line.level === 'warn')).toBe(true);
+  });
+
+  it('posts to one conversation when its platform runs and it is reachable, and skips it otherwise', async () => {
+    const teams = fakeTransport('teams');
+    const slack = fakeTransport('slack');
+    const slackOff = await harness.services.notifier.notify({ conversation: { channel: 'slack', id: 'C0ANNOUNCE1' } }, textMessage('major'), { key: 'conv-1' });
+    expect(slackOff).toEqual({ deliveries: [], unreachable: [], duplicate: false });
+
+    harness.services.notifier.register(slack.transport);
+    harness.services.notifier.register(teams.transport);
+    const bySlackId = await harness.services.notifier.notify({ conversation: { channel: 'slack', id: 'C0ANNOUNCE1' } }, textMessage('major'), { key: 'conv-2' });
+    expect(bySlackId.deliveries).toEqual([{ to: 'slack:C0ANNOUNCE1', ref: { channel: 'slack', ref: 'slack-1' } }]);
+    expect(slack.sent[0]?.address).toEqual({ conversationId: 'C0ANNOUNCE1' });
+
+    // Teams reaches a channel only once the bot was added to it and its reference saved.
+    await harness.services.notifier.notify({ conversation: { channel: 'teams', id: '19:major@thread.tacv2' } }, textMessage('major'), { key: 'conv-3' });
+    expect(teams.sent).toEqual([]);
+    await harness.services.addresses.saveConversation({ channel: 'teams', conversationId: '19:major@thread.tacv2', address: { reference: 'saved' }, now: harness.clock.now() });
+    await harness.services.notifier.notify({ conversation: { channel: 'teams', id: '19:major@thread.tacv2' } }, textMessage('major'), { key: 'conv-4' });
+    expect(teams.sent).toEqual([{ address: { reference: 'saved' }, message: textMessage('major') }]);
+  });
+
+  describe('openRoom', () => {
+    /** A transport that can create rooms, recording what it was asked. */
+    function roomTransport(channel: ChannelKind = 'slack') {
+      const fake = fakeTransport(channel);
+      const rooms: RoomSpec[] = [];
+      const transport: Transport = {
+        ...fake.transport,
+        async createRoom(spec) {
+          rooms.push(spec);
+          return { conversationId: `C0ROOM${rooms.length}`, address: { conversationId: `C0ROOM${rooms.length}` } };
+        },
+      };
+      return { ...fake, transport, rooms };
+    }
+
+    it('returns null when no running platform can create a room', async () => {
+      harness.services.notifier.register(fakeTransport('teams').transport);
+      harness.services.notifier.register(fakeTransport('webchat').transport);
+      expect(await harness.services.notifier.openRoom({ name: 'inc-1', topic: 't', people: [] }, { key: 'room-0' })).toBeNull();
+    });
+
+    it('creates the room on the platform that can, invites people by what is known of them, posts the message, once per key', async () => {
+      const webchat = fakeTransport('webchat');
+      const slack = roomTransport('slack');
+      harness.services.notifier.register(webchat.transport);
+      harness.services.notifier.register(slack.transport);
+      const nina = harness.services.org.people.find((p) => p.id === 'nina-kowalski')!;
+      await harness.services.addresses.save({ personId: 'marcus-reed', channel: 'slack', address: { userId: 'U0MARCUS01', dmChannel: 'D0MARCUS01' }, now: harness.clock.now() });
+
+      const spec = { name: 'inc-000001-vpn-down', topic: 'Major incident INC-000001', people: ['nina-kowalski', 'marcus-reed', 'nina-kowalski', 'slack:U0STRANGER'], message: textMessage('INC-000001') };
+      const room = await harness.services.notifier.openRoom(spec, { key: 'incident:INC-000001:room' });
+      const again = await harness.services.notifier.openRoom(spec, { key: 'incident:INC-000001:room' });
+
+      expect(room).toEqual({ channel: 'slack', conversationId: 'C0ROOM1', address: { conversationId: 'C0ROOM1' }, ref: { channel: 'slack', ref: 'slack-1' } });
+      expect(again).toEqual(room);
+      expect(slack.rooms).toHaveLength(1);
+      expect(slack.rooms[0]).toEqual({
+        name: 'inc-000001-vpn-down',
+        topic: 'Major incident INC-000001',
+        members: [
+          { personId: 'nina-kowalski', email: nina.email, slackUserId: nina.slackUserId, teamsAadId: nina.teamsAadId },
+          expect.objectContaining({ personId: 'marcus-reed', userId: 'U0MARCUS01', dmChannel: 'D0MARCUS01' }),
+        ],
+      });
+      expect(slack.sent).toEqual([{ address: { conversationId: 'C0ROOM1' }, message: textMessage('INC-000001') }]);
+      expect(webchat.sent).toEqual([]);
+    });
+
+    it('keeps the room when its first message cannot be posted', async () => {
+      const slack = roomTransport('slack');
+      harness.services.notifier.register({ ...slack.transport, send: async () => { throw new Error('not_in_channel'); } });
+      const room = await harness.services.notifier.openRoom({ name: 'inc-2', topic: 't', people: [], message: textMessage('x') }, { key: 'room-2' });
+      expect(room).toEqual({ channel: 'slack', conversationId: 'C0ROOM1', address: { conversationId: 'C0ROOM1' } });
+      expect(harness.logger.lines.some((line) => line.level === 'warn')).toBe(true);
+    });
   });
 
   it('updates a message through the transport of its channel', async () => {

@@ -38,6 +38,8 @@ export interface FakeSlackApi {
   readonly apiUrl: string;
   readonly calls: RecordedCall[];
   users: Map<string, FakeSlackUser>;
+  /** Channel names that exist: `conversations.create` with one of them answers `name_taken`. */
+  takenChannelNames: Set<string>;
   /** The WebSocket URL `apps.connections.open` hands out (Socket Mode tests). */
   socketUrl?: string;
   /** A response URL on the fake. */
@@ -84,6 +86,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const waiters = new Set<() => void>();
   let tsCounter = 1_700_001_000;
   let viewCounter = 0;
+  let channelCounter = 0;
 
   function plan(method: string, answer: Answer) {
     planned.set(method, [...(planned.get(method) ?? []), answer]);
@@ -106,6 +109,17 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           },
         };
       }
+      case 'conversations.create': {
+        channelCounter += 1;
+        const name = String(p.name);
+        if (fake.takenChannelNames.has(name)) return { body: { ok: false, error: 'name_taken' } };
+        fake.takenChannelNames.add(name);
+        return { body: { ok: true, channel: { id: `C0NEW${String(channelCounter).padStart(5, '0')}`, name, is_channel: true, is_private: false } } };
+      }
+      case 'conversations.invite':
+        return { body: { ok: true, channel: { id: p.channel } } };
+      case 'conversations.setTopic':
+        return { body: { ok: true, channel: { id: p.channel, topic: { value: p.topic } } } };
       case 'conversations.open':
         return { body: { ok: true, channel: { id: `D${String(p.users).slice(1)}` } } };
       case 'chat.postMessage':
@@ -155,6 +169,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     apiUrl: `${url}/api/`,
     calls,
     users: new Map(),
+    takenChannelNames: new Set(),
     responseUrl: (id = 'hook') => `${url}/response/${id}`,
     callsTo: (method) => calls.filter((call) => call.method === method),
     waitFor(method, count = 1, match = () => true, timeoutMs = 5000) {
