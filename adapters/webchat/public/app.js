@@ -17,7 +17,9 @@
   function timeZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return undefined; }
   }
-  function currentName() { return (localStorage.getItem('itsm.name') || '').trim(); }
+  // Each tab is one person (try the reporter in one tab and the resolver in another); a new tab starts as the
+  // person last used.
+  function currentName() { return (sessionStorage.getItem('itsm.name') || '').trim(); }
   function setStatus(text) { status.textContent = text || ''; }
 
   function track(message) {
@@ -192,6 +194,7 @@
     var name = nameInput.value.trim();
     if (!name) return;
     if (name !== currentName()) { transcript.innerHTML = ''; lastSeen = null; }
+    sessionStorage.setItem('itsm.name', name);
     localStorage.setItem('itsm.name', name);
     startPolling();
     say.focus();
@@ -207,6 +210,7 @@
     });
   }).catch(function () { /* the list is a convenience */ });
 
+  if (!currentName() && localStorage.getItem('itsm.name')) sessionStorage.setItem('itsm.name', localStorage.getItem('itsm.name'));
   nameInput.value = currentName();
   if (currentName()) startPolling(); else nameInput.focus();
 })();

@@ -140,4 +140,25 @@ describe('web chat in a real browser', () => {
     const incident = await bot.services.store.collection('incidents').findOne({ id: number });
     expect(incident?.status).toBe('closed');
   });
+
+  it('keeps one person per tab, so a reporter and a resolver can be tried side by side', async () => {
+    const context = await browser.newContext();
+    try {
+      const first = await context.newPage();
+      await first.goto(base + '/');
+      await first.getByLabel('You are').fill('Hannah');
+      await first.getByRole('button', { name: 'Use this name' }).click();
+      await first.locator('#you', { hasText: 'Hannah Wright' }).waitFor();
+      const second = await context.newPage();
+      await second.goto(base + '/');
+      expect(await second.getByLabel('You are').inputValue()).toBe('Hannah');
+      await second.getByLabel('You are').fill('Nina');
+      await second.getByRole('button', { name: 'Use this name' }).click();
+      await second.locator('#you', { hasText: 'Nina Kowalski' }).waitFor();
+      await first.reload();
+      await first.locator('#you', { hasText: 'Hannah Wright' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
 });
