@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { flows } from '../flows';
+import { sharedKnowledge } from '../flows/process-questions';
 import type { Env } from '../src/config/env';
 import { DEFAULT_ORGANISATION_FILE, loadOrganisation } from '../src/config/organisation';
 import { systemClock, type Clock } from '../src/engine/clock';
@@ -19,6 +20,7 @@ import { INDEXES } from '../src/store/indexes';
 import { createLocks } from '../src/store/locks';
 import type { DocumentStore } from '../src/store/ports';
 import { createHttpServer, sendJson, type HttpServer, type Route } from './http/server';
+import { watchKnowledge } from './knowledge-watch';
 import type { ChannelAdapter } from './shared/channel-adapter';
 import { createStateSigner, loadInstallationSecret } from './shared/signed-state';
 import { createSlackAdapter } from './slack';
@@ -128,6 +130,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
 async function assemble(options: BotOptions, services: Services): Promise<Bot> {
   const { env, logger } = options;
+  // The process documents: indexed now, re-indexed when the folder changes (flows read it through their port).
+  const knowledge = watchKnowledge({ ...(env.PROCESS_DOCS_DIR ? { dir: env.PROCESS_DOCS_DIR } : {}), holder: sharedKnowledge, logger });
   const dispatcher = createDispatcher(flows, services);
   const runner = createJobRunner({ jobs: allJobs(services), locks: services.locks, clock: services.clock, logger });
   const signer = createStateSigner(await loadInstallationSecret(services.store));
@@ -160,6 +164,7 @@ async function assemble(options: BotOptions, services: Services): Promise<Bot> {
       return address;
     },
     async stop() {
+      knowledge.close();
       await http.close();
       for (const adapter of chatAdapters) await adapter.stop().catch((error: unknown) => logger.warn({ err: error, channel: adapter.channel }, 'adapter stop failed'));
       await scheduler?.stop();
