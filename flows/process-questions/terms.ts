@@ -1,6 +1,6 @@
 /**
  * How words become search terms, the same way for the documents and for the questions: lower case, UK spelling,
- * no filler words, and a light suffix stemmer so "approves", "approved", "approval" and "approver" meet. A term
+ * no filler words, and a light suffix stemmer so "approves", "approved" and "approval" meet. A term
  * processor handed to MiniSearch, not a search engine of its own.
  */
 import glossaryData from './glossary.json';
@@ -36,7 +36,9 @@ const PLURALS: ReadonlyArray<[string, string]> = [
   ['es', ''],
   ['s', ''],
 ];
-const ENDINGS = ['ations', 'ation', 'ings', 'ing', 'edly', 'ed', 'ers', 'er', 'ly', 'al', 'e'];
+// No "-er": it is an agent ending too rarely ("order", "offer", "number", "user", "other" are not "ord", "off"…);
+// "approver" still meets "approve" through prefix search.
+const ENDINGS = ['ations', 'ation', 'ings', 'ing', 'edly', 'ed', 'ly', 'al', 'e'];
 const MIN_STEM = 3;
 
 /** A light English stemmer: consistent on both sides of the index, which is all retrieval needs. */
