@@ -130,11 +130,11 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
 async function assemble(options: BotOptions, services: Services): Promise<Bot> {
   const { env, logger } = options;
-  // The process documents: indexed now, re-indexed when the folder changes (flows read it through their port).
-  const knowledge = watchKnowledge({ ...(env.PROCESS_DOCS_DIR ? { dir: env.PROCESS_DOCS_DIR } : {}), holder: sharedKnowledge, logger });
   const dispatcher = createDispatcher(flows, services);
   const runner = createJobRunner({ jobs: allJobs(services), locks: services.locks, clock: services.clock, logger });
   const signer = createStateSigner(await loadInstallationSecret(services.store));
+  // The process documents: indexed now, re-indexed when the folder changes (flows read it through their port).
+  const knowledge = watchKnowledge({ ...(env.PROCESS_DOCS_DIR ? { dir: env.PROCESS_DOCS_DIR } : {}), holder: sharedKnowledge, logger });
 
   const webchat = createWebchatAdapter({
     config: { ...(env.WEBCHAT_TOKEN ? { token: env.WEBCHAT_TOKEN } : {}) },
