@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { DomainError } from '../../src/domain/errors';
 import { createDispatcher } from '../../src/engine/dispatcher';
 import { defineFlow, type Flow } from '../../src/engine/flow';
-import { plainText, textMessage, type Message } from '../../src/engine/message';
+import { textMessage, type Message } from '../../src/engine/message';
 import { helpFlow } from '../../flows/help';
+import { textOf } from '../support/message-text';
 import { createHarness, type Harness } from '../support/harness';
 
 function said(messages: Message[] | undefined): string[] {
-  return (messages ?? []).map((message) => message.blocks.map((block) => ('text' in block ? plainText(block.text as never) : '')).join(' ').trim());
+  return (messages ?? []).map((message) => textOf(message).trim());
 }
 
 /** A flow that records what reached it, so routing can be checked without any real flow's behaviour. */

@@ -1,9 +1,5 @@
-import { plainText, type Message } from '../../src/engine/message';
+import { textOf as text } from '../support/message-text';
 import { createHarness, type Harness } from '../support/harness';
-
-function text(message: Message | undefined): string {
-  return (message?.blocks ?? []).map((block) => ('text' in block ? plainText(block.text as never) : '')).join('\n');
-}
 
 describe('help flow', () => {
   let harness: Harness;

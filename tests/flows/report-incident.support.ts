@@ -4,9 +4,12 @@
  */
 import type { Outcome } from '../../src/engine/dispatcher';
 import type { ChatIdentity } from '../../src/engine/events';
-import { plainText, type Block, type Button, type Message, type MessageRef } from '../../src/engine/message';
+import type { Button, Message, MessageRef } from '../../src/engine/message';
 import type { Transport } from '../../src/engine/notifier';
 import { createHarness, type Harness } from '../support/harness';
+import { textOf } from '../support/message-text';
+
+export { textOf };
 
 /** A web chat transport that records sends and in-place updates. */
 export function fakeWebchat() {
@@ -36,18 +39,6 @@ export async function incidentHarness(options: Parameters<typeof createHarness>[
 
 /** Who acts: web chat names from the example organisation. */
 export const as = (userId: string): Partial<ChatIdentity> => ({ channel: 'webchat', userId });
-
-/** All text of a message, blocks and fields, for loose assertions. */
-export function textOf(message: Message | undefined): string {
-  const block = (b: Block): string => {
-    if (b.kind === 'heading') return b.text;
-    if (b.kind === 'text' || b.kind === 'context') return plainText(b.text);
-    if (b.kind === 'fields') return b.fields.map((f) => `${f.label}: ${plainText(f.value)}`).join('\n');
-    if (b.kind === 'actions') return b.buttons.map((x) => `[${x.label}]`).join(' ');
-    return '';
-  };
-  return (message?.blocks ?? []).map(block).join('\n');
-}
 
 /** The buttons of a message. */
 export function buttonsOf(message: Message | undefined): Button[] {

@@ -14,7 +14,8 @@ import { ensureSecondaryIndex, isSecondaryIndex } from '../../adapters/store/emb
 import { isProcessAlive } from '../../adapters/store/embedded/data-dir-lock';
 import { openStore } from '../../adapters/store/open-store';
 import { createAuditLog } from '../../src/store/audit-log';
-import { DuplicateKeyError, StoreUnavailableError, type DocumentStore } from '../../src/store/ports';
+import { DuplicateKeyError, type DocumentStore } from '../../src/store/ports';
+import { refusal } from '../support/store-refusal';
 
 interface Logged {
   level: 'info' | 'warn';
@@ -41,15 +42,6 @@ async function openEmbedded(dataDir = dir, logger = recordingLogger()): Promise<
   const store = await createEmbeddedStore({ dataDir, logger, autocompactionMs: 0 });
   open.push(store);
   return store;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<StoreUnavailableError> {
-  const error = await promise.then(
-    () => new Error('expected StoreUnavailableError, but the store opened'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StoreUnavailableError);
-  return error as StoreUnavailableError;
 }
 
 /** Runs tests/support/hold-embedded-store.ts: a real second process holding DATA_DIR. */

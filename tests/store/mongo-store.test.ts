@@ -10,8 +10,8 @@ import { maskMongoUri, scrubSecrets } from '../../adapters/store/mongo/mask-uri'
 import { createMongoStore, databaseFromUri } from '../../adapters/store/mongo/mongo-store';
 import { openStore } from '../../adapters/store/open-store';
 import { INDEXES } from '../../src/store/indexes';
-import { StoreUnavailableError } from '../../src/store/ports';
 import { startMongoStandin, type MongoStandin } from '../support/mongo-standin';
+import { refusal } from '../support/store-refusal';
 
 const silent = { info: () => undefined, warn: () => undefined };
 
@@ -25,15 +25,6 @@ function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<StoreUnavailableError> {
-  const error = await promise.then(
-    () => new Error('expected StoreUnavailableError, but the store opened'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StoreUnavailableError);
-  return error as StoreUnavailableError;
 }
 
 describe('connection strings are never shown with their secrets', () => {

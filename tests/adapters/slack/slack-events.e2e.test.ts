@@ -1,18 +1,10 @@
-import { FAKE_BOT, type RecordedCall } from '../../support/fake-slack-api';
+import { FAKE_BOT } from '../../support/fake-slack-api';
 import { FORM, interactionBody, JSON_TYPE, slackFixture, slackSignature } from '../../support/slack-requests';
 import { messageProblems, viewProblems } from './block-kit-validator';
-import { BOB, CLAIRE, PRIYA, SECRET, startSlackRig, type SlackRig } from './slack-rig';
+import { BOB, CLAIRE, PRIYA, SECRET, startSlackRig, textOf, type SlackRig } from './slack-rig';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-/** All the text of a recorded message (its fallback and every block's mrkdwn or plain text). */
-function textOf(call: RecordedCall): string {
-  const params = call.params as Json;
-  const blocks: Json[] = params.blocks ?? params.view?.blocks ?? [];
-  const parts = blocks.flatMap((block) => [block.text?.text, ...(block.fields ?? []).map((f: Json) => f.text), ...(block.elements ?? []).map((e: Json) => e.text?.text ?? e.text)]);
-  return [params.text, ...parts].filter((part) => typeof part === 'string').join('\n');
-}
 
 /** Resolves once the adapter logged `message` (for things that leave no Web API call behind). */
 async function loggedLine(rig: SlackRig, message: string, timeoutMs = 5000): Promise<void> {

@@ -3,17 +3,10 @@ import type { RecordedCall } from '../../support/fake-slack-api';
 import { interactionBody, FORM, slackFixture, slackSignature } from '../../support/slack-requests';
 import { messageProblems, viewProblems } from './block-kit-validator';
 import { SLOW_MS } from './desk-flow';
-import { BOB, buttonClick, CLAIRE, SECRET, startSlackRig, viewSubmission, type SlackRig } from './slack-rig';
+import { BOB, buttonClick, CLAIRE, SECRET, startSlackRig, textOf, viewSubmission, type SlackRig } from './slack-rig';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-function textOf(call: RecordedCall): string {
-  const params = call.params as Json;
-  const blocks: Json[] = params.blocks ?? params.view?.blocks ?? [];
-  const parts = blocks.flatMap((block) => [block.text?.text, ...(block.fields ?? []).map((f: Json) => f.text), ...(block.elements ?? []).map((e: Json) => e.text?.text ?? e.text)]);
-  return [params.text, ...parts].filter((part) => typeof part === 'string').join('\n');
-}
 
 /** The view the adapter opened last. */
 function openedView(rig: SlackRig): Json {

@@ -6,7 +6,7 @@ import { createSlackAdapter, type SlackAdapter, type SlackTuning } from '../../.
 import { parseEnv } from '../../../src/config/env';
 import type { Flow } from '../../../src/engine/flow';
 import { createHarness, recordingLogger, type Harness } from '../../support/harness';
-import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api';
+import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../../support/fake-slack-api';
 import { commandBody, FORM, interactionBody, JSON_TYPE, postRaw, slackSignature, type SlackHttpAnswer } from '../../support/slack-requests';
 import { deskFlow } from './desk-flow';
 
@@ -162,4 +162,15 @@ export function viewSubmission(openedView: Record<string, unknown>, values: Reco
     },
     response_urls: [],
   };
+}
+
+/** All the text of a recorded message (its fallback and every block's mrkdwn or plain text). */
+export function textOf(call: RecordedCall): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const params = call.params as any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const blocks: any[] = params.blocks ?? params.view?.blocks ?? [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const parts = blocks.flatMap((block) => [block.text?.text, ...(block.fields ?? []).map((f: any) => f.text), ...(block.elements ?? []).map((e: any) => e.text?.text ?? e.text)]);
+  return [params.text, ...parts].filter((part) => typeof part === 'string').join('\n');
 }
