@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidSlackRequest, type HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from '../../src/engine/logger';
+import type { AckFirst } from './ack-first';
 import { readBody, sendJson } from '../http/server';
 import { classifyRequest, type ClassifiedRequest } from './parse-request';
 
@@ -65,10 +66,13 @@ export function createEventsHandler(options: {
   /** The slash commands registered (read at request time). */
   commands: readonly string[];
   self: () => Promise<SelfInfo>;
+  /** Told of every request, so that work after acks waits while requests are arriving. */
+  ackFirst: AckFirst;
   logger: Logger;
 }) {
-  const { receiver, signingSecret, commands, self, logger } = options;
+  const { receiver, signingSecret, commands, self, ackFirst, logger } = options;
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.once('close', ackFirst.arrived());
     const raw = await readBody(req, BODY_LIMIT_BYTES);
     // Bolt reads `rawBody` when it is already there: the body is read once, and Bolt verifies it as usual.
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;

@@ -1,3 +1,4 @@
+import type { AckFirst } from './ack-first';
 import type { Dispatcher, Outcome } from '../../src/engine/dispatcher';
 import type { Actor, Conversation } from '../../src/engine/events';
 import type { Logger } from '../../src/engine/logger';
@@ -23,13 +24,11 @@ export interface SlackTimings {
   triggerBudgetMs: number;
 }
 
-/**
- * Resolves after the event loop has taken in what is waiting on its sockets. Awaited right after an ack, it lets
- * requests that arrived meanwhile be acked before this one's work starts: under load, acks stay fast (measured
- * in bench/slack-ack.bench.ts).
- */
-export function yieldAfterAck(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** How fresh an address's last-seen time is kept. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
+
+function sameAddress(a: SlackAddress, b: SlackAddress): boolean {
+  return a.userId === b.userId && a.teamId === b.teamId && a.dmChannel === b.dmChannel;
 }
 
 /** Default timings: inside Slack's 3-second windows with room for the network. */
@@ -68,6 +67,10 @@ export interface SlackKitOptions {
   logger: Logger;
   errors: ErrorSink;
   timings: SlackTimings;
+  /** Work after an ack runs through this, so acks go first (see ack-first.ts). */
+  ackFirst: AckFirst;
+  /** Where a failure of that work goes: the same handler as Bolt's own errors. */
+  onError: (failure: { error: Error; body?: unknown }) => Promise<void>;
 }
 
 /** The person behind an interaction and their DM channel with the bot (when known). */
@@ -78,7 +81,7 @@ export interface SlackPerson {
 
 /** Creates the helpers listeners share: who is this, where do answers go, how a form opens. */
 export function createSlackKit(options: SlackKitOptions) {
-  const { dispatcher, services, outbound, profiles, contexts, pendingForms, render, logger, errors, timings } = options;
+  const { dispatcher, services, outbound, profiles, contexts, pendingForms, render, logger, errors, timings, ackFirst, onError } = options;
 
   /** Resolves the person and records where to reach them (on every interaction, as the notifier relies on it). */
   async function personFor(userId: string, seen: { teamId?: string; dmChannel?: string } = {}): Promise<SlackPerson> {
@@ -88,8 +91,20 @@ export function createSlackKit(options: SlackKitOptions) {
     const dmChannel = seen.dmChannel ?? (previous.userId === userId ? previous.dmChannel : undefined);
     const teamId = seen.teamId ?? previous.teamId;
     const address: SlackAddress = { userId, ...(teamId ? { teamId } : {}), ...(dmChannel ? { dmChannel } : {}) };
-    await services.addresses.save({ personId: actor.id, channel: 'slack', address: { ...address }, now: services.clock.now() });
+    const now = services.clock.now();
+    // A write per interaction would cost every click a store write: save what changed, and the last-seen time hourly.
+    const unchanged = saved && sameAddress(previous, address) && now.getTime() - saved.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS;
+    if (!unchanged) await services.addresses.save({ personId: actor.id, channel: 'slack', address: { ...address }, now });
     return { actor, ...(dmChannel ? { dmChannel } : {}) };
+  }
+
+  /**
+   * Runs a listener's work after its ack once Slack's requests let up (ack-first.ts). The listener returns at once,
+   * so Bolt lets go of the request (its context dies young instead of waiting in memory); a failure reaches the
+   * same handler as Bolt's errors, which logs it with a reference and tells the person.
+   */
+  function afterAck(body: unknown, work: () => Promise<void>): void {
+    ackFirst.afterAck(work).catch((error: unknown) => onError({ error: error instanceof Error ? error : new Error(String(error)), body }));
   }
 
   /** The neutral conversation; without a channel (App Home, a modal) it is the person's DM with the bot. */
@@ -186,7 +201,7 @@ export function createSlackKit(options: SlackKitOptions) {
     await outbound.publishHome(userId, { type: 'home', blocks: capBlocks([...header, ...overview], LIMITS.viewBlocks) });
   }
 
-  return { dispatcher, services, outbound, contexts, pendingForms, render, logger, errors, timings, personFor, conversationFor, say, openForm, deliver, publishHome };
+  return { dispatcher, services, outbound, contexts, pendingForms, render, logger, errors, timings, afterAck, personFor, conversationFor, say, openForm, deliver, publishHome };
 }
 
 /** The helpers every listener shares. */

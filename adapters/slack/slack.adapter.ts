@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Authorize } from '@slack/bolt';
 import type { Route } from '../http/server';
 import type { ChannelAdapter, ChannelAdapterOptions } from '../shared/channel-adapter';
+import { createAckFirst, DEFAULT_ACK_FIRST, type AckFirstTimings } from './ack-first';
 import { boltLogger } from './bolt-logger';
 import { boltErrorHandler, createErrorSink } from './error-sink';
 import { createSlackKit, DEFAULT_TIMINGS, type SlackTimings } from './interaction-kit';
@@ -32,6 +33,8 @@ export interface SlackTuning {
   timings?: Partial<SlackTimings>;
   /** How long a Slack profile stays in this process's memory. */
   profileMemoryTtlMs?: number;
+  /** When work after an ack may run (see ack-first.ts). */
+  ackFirst?: Partial<AckFirstTimings>;
 }
 
 /** What the composition root passes, plus optional tuning. */
@@ -70,6 +73,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const outbound = createSlackOutbound({ client, logger, ...(tuning.outboundAttempts ? { attempts: tuning.outboundAttempts } : {}) });
   const now = () => services.clock.now();
   const pendingForms = createPendingForms(services.conversations, now);
+  const ackFirst = createAckFirst({ ...DEFAULT_ACK_FIRST, ...tuning.ackFirst });
+  const onError = boltErrorHandler({ errors, outbound, logger });
   const render = { slackIdOf: (personId: string) => services.people.person(personId)?.slackUserId };
 
   const authorize: Authorize<boolean> = async () => {
@@ -101,6 +106,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     logger,
     errors,
     timings: { ...DEFAULT_TIMINGS, ...tuning.timings },
+    ackFirst,
+    onError,
   });
   const register = createRegistrar(app);
   registerCommands(register, kit);
@@ -111,13 +118,13 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   registerViews(register, kit);
   registerOptions(register, kit);
 
-  app.error(boltErrorHandler({ errors, outbound, logger }));
+  app.error(onError);
 
   services.notifier.register(createSlackTransport({ outbound, render, pendingForms, logger }));
 
   const routes: Route[] =
     receiver && config.mode === 'http'
-      ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handle: createEventsHandler({ receiver, signingSecret: config.signingSecret, commands: register.surface.commands, self, logger }) }]
+      ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handle: createEventsHandler({ receiver, signingSecret: config.signingSecret, commands: register.surface.commands, self, ackFirst, logger }) }]
       : [];
 
   return {
@@ -140,6 +147,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       }
     },
     async stop() {
+      // Requests already acked are answered before the store closes.
+      await ackFirst.drain();
       // Resolves once the client is `disconnected` (the close handshake done), not when it was asked to go.
       if (socket) await socket.client.disconnect();
     },

@@ -1,5 +1,5 @@
 import type { Actor } from '../../../src/engine/events';
-import { yieldAfterAck, type ReplyTarget, type SlackKit } from '../interaction-kit';
+import type { ReplyTarget, SlackKit } from '../interaction-kit';
 import { isDirectChannel, toMessageRef, type SlackRef } from '../parse-inbound';
 import { OPEN_FORM_ACTION } from '../pending-forms';
 import { neutralActionId, renderMessage } from '../render-block-kit';
@@ -47,40 +47,44 @@ export function registerActions(register: Registrar, kit: SlackKit): void {
   register.action(async ({ ack, body, action }: ActionArgs) => {
     const receivedAt = Date.now();
     await ack();
-    await yieldAfterAck();
     if (body.type !== 'block_actions') return;
+    // Only what the work needs waits with it: a payload carries the whole message the button was on.
     const userId = body.user.id;
     const teamId = body.team?.id ?? body.user.team_id;
-    const person = await kit.personFor(userId, teamId ? { teamId } : {});
     const place = placeOf(body);
-    const dm = person.dmChannel ? { dmChannel: person.dmChannel } : {};
-    const base = { userId, triggerId: body.trigger_id, receivedAt, ...dm };
-    let target: ReplyTarget;
-    if (place.kind === 'view') target = { ...base, visibility: 'dm' };
-    // A DM message is answered in the DM; an ephemeral one (a command's answer) stays ephemeral wherever it was.
-    else if (isDirectChannel(place.channelId) && !place.ephemeral) target = { ...base, visibility: 'post', channelId: place.channelId!, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
-    else target = { ...base, visibility: 'ephemeral', ...(place.channelId ? { channelId: place.channelId } : {}), ...(body.response_url ? { responseUrl: body.response_url } : {}), ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
-
-    if (action.action_id === OPEN_FORM_ACTION) {
-      await openPendingForm(kit, action.value ?? '', target, person.actor);
-      return;
-    }
-
-    const source = place.kind === 'message' && place.ref ? toMessageRef(place.ref) : undefined;
+    const { trigger_id: triggerId, response_url: responseUrl } = body;
+    const { action_id: actionId } = action;
     const value = action.value ?? action.selected_option?.value;
-    const outcome = await kit.dispatcher.dispatch({
-      type: 'action',
-      action: neutralActionId(action.action_id) as `${string}:${string}`,
-      ...(value !== undefined ? { value } : {}),
-      ...(source ? { source } : {}),
-      deliveryId: `action:${body.trigger_id}`,
-      actor: person.actor,
-      conversation: kit.conversationFor(place.kind === 'message' ? place.channelId : undefined, person, place.kind === 'message' ? place.threadTs : undefined),
+    kit.afterAck({ type: body.type, user: { id: userId }, ...(responseUrl ? { response_url: responseUrl } : {}) }, async () => {
+      const person = await kit.personFor(userId, teamId ? { teamId } : {});
+      const dm = person.dmChannel ? { dmChannel: person.dmChannel } : {};
+      const base = { userId, triggerId, receivedAt, ...dm };
+      let target: ReplyTarget;
+      if (place.kind === 'view') target = { ...base, visibility: 'dm' };
+      // A DM message is answered in the DM; an ephemeral one (a command's answer) stays ephemeral wherever it was.
+      else if (isDirectChannel(place.channelId) && !place.ephemeral) target = { ...base, visibility: 'post', channelId: place.channelId!, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
+      else target = { ...base, visibility: 'ephemeral', ...(place.channelId ? { channelId: place.channelId } : {}), ...(responseUrl ? { responseUrl } : {}), ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
+
+      if (actionId === OPEN_FORM_ACTION) {
+        await openPendingForm(kit, value ?? '', target, person.actor);
+        return;
+      }
+
+      const source = place.kind === 'message' && place.ref ? toMessageRef(place.ref) : undefined;
+      const outcome = await kit.dispatcher.dispatch({
+        type: 'action',
+        action: neutralActionId(actionId) as `${string}:${string}`,
+        ...(value !== undefined ? { value } : {}),
+        ...(source ? { source } : {}),
+        deliveryId: `action:${triggerId}`,
+        actor: person.actor,
+        conversation: kit.conversationFor(place.kind === 'message' ? place.channelId : undefined, person, place.kind === 'message' ? place.threadTs : undefined),
+      });
+      await kit.deliver(outcome, source ? { ...target, source: source.ref } : target, person.actor);
+      if (outcome.duplicate) return;
+      if (outcome.update && place.kind === 'message' && place.ref) await kit.outbound.update(place.ref, renderMessage(outcome.update, kit.render));
+      if (place.kind === 'view' && place.home) await kit.publishHome(userId, person.actor);
     });
-    await kit.deliver(outcome, source ? { ...target, source: source.ref } : target, person.actor);
-    if (outcome.duplicate) return;
-    if (outcome.update && place.kind === 'message' && place.ref) await kit.outbound.update(place.ref, renderMessage(outcome.update, kit.render));
-    if (place.kind === 'view' && place.home) await kit.publishHome(userId, person.actor);
   });
 }
 

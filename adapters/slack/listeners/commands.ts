@@ -1,4 +1,4 @@
-import { yieldAfterAck, type SlackKit } from '../interaction-kit';
+import type { SlackKit } from '../interaction-kit';
 import { splitCommand } from '../parse-inbound';
 import type { Registrar } from '../surface';
 
@@ -18,30 +18,31 @@ export function registerCommands(register: Registrar, kit: SlackKit): void {
   register.command(SLASH_COMMAND, async ({ ack, command }: CommandArgs) => {
     const receivedAt = Date.now();
     await ack();
-    await yieldAfterAck();
-    const person = await kit.personFor(command.user_id, command.team_id ? { teamId: command.team_id } : {});
-    const { command: word, args } = splitCommand(command.text ?? '');
-    const outcome = await kit.dispatcher.dispatch({
-      type: 'command',
-      command: word,
-      args,
-      // Slack never redelivers a slash command; its trigger id still makes a replayed request harmless.
-      deliveryId: `command:${command.trigger_id}`,
-      actor: person.actor,
-      conversation: kit.conversationFor(command.channel_id, person),
+    kit.afterAck(command, async () => {
+      const person = await kit.personFor(command.user_id, command.team_id ? { teamId: command.team_id } : {});
+      const { command: word, args } = splitCommand(command.text ?? '');
+      const outcome = await kit.dispatcher.dispatch({
+        type: 'command',
+        command: word,
+        args,
+        // Slack never redelivers a slash command; its trigger id still makes a replayed request harmless.
+        deliveryId: `command:${command.trigger_id}`,
+        actor: person.actor,
+        conversation: kit.conversationFor(command.channel_id, person),
+      });
+      await kit.deliver(
+        outcome,
+        {
+          userId: command.user_id,
+          visibility: 'ephemeral',
+          channelId: command.channel_id,
+          responseUrl: command.response_url,
+          triggerId: command.trigger_id,
+          receivedAt,
+          ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}),
+        },
+        person.actor,
+      );
     });
-    await kit.deliver(
-      outcome,
-      {
-        userId: command.user_id,
-        visibility: 'ephemeral',
-        channelId: command.channel_id,
-        responseUrl: command.response_url,
-        triggerId: command.trigger_id,
-        receivedAt,
-        ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}),
-      },
-      person.actor,
-    );
   });
 }

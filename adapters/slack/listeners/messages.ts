@@ -1,5 +1,5 @@
 import type { InboundEvent } from '../../../src/engine/events';
-import { yieldAfterAck, type SlackKit } from '../interaction-kit';
+import type { SlackKit } from '../interaction-kit';
 import { conversationOf, slackTextToPlain } from '../parse-inbound';
 import type { Registrar } from '../surface';
 
@@ -44,33 +44,35 @@ export function registerMessages(register: Registrar, kit: SlackKit): void {
   register.event('message.im', async ({ event, body, context }: EventArgs) => {
     const receivedAt = Date.now();
     if (event.channel_type !== 'im' || !fromPerson(event, context.botUserId)) return;
-    await yieldAfterAck();
-    const person = await kit.personFor(event.user, { ...(body.team_id ? { teamId: body.team_id } : {}), dmChannel: event.channel });
-    const outcome = await kit.dispatcher.dispatch({
-      ...wordsEvent(slackTextToPlain(event.text ?? '', context.botUserId)),
-      deliveryId: body.event_id,
-      actor: person.actor,
-      conversation: conversationOf(event.channel, event.user, event.thread_ts),
-    } as InboundEvent);
-    const thread = event.thread_ts ? { threadTs: event.thread_ts } : {};
-    await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, dmChannel: event.channel, receivedAt, ...thread }, person.actor);
+    kit.afterAck(body, async () => {
+      const person = await kit.personFor(event.user, { ...(body.team_id ? { teamId: body.team_id } : {}), dmChannel: event.channel });
+      const outcome = await kit.dispatcher.dispatch({
+        ...wordsEvent(slackTextToPlain(event.text ?? '', context.botUserId)),
+        deliveryId: body.event_id,
+        actor: person.actor,
+        conversation: conversationOf(event.channel, event.user, event.thread_ts),
+      } as InboundEvent);
+      const thread = event.thread_ts ? { threadTs: event.thread_ts } : {};
+      await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, dmChannel: event.channel, receivedAt, ...thread }, person.actor);
+    });
   });
 
   register.event('app_mention', async ({ event, body, context }: EventArgs) => {
     const receivedAt = Date.now();
     if (!fromPerson(event, context.botUserId)) return;
-    await yieldAfterAck();
-    const person = await kit.personFor(event.user, body.team_id ? { teamId: body.team_id } : {});
-    // The bot is a member wherever it is mentioned: remember the channel for notifications to it.
-    await kit.services.addresses.saveConversation({ channel: 'slack', conversationId: event.channel, address: { conversationId: event.channel }, now: kit.services.clock.now() });
-    const threadTs = event.thread_ts ?? event.ts;
-    const outcome = await kit.dispatcher.dispatch({
-      ...wordsEvent(slackTextToPlain(event.text ?? '', context.botUserId)),
-      deliveryId: body.event_id,
-      actor: person.actor,
-      conversation: conversationOf(event.channel, event.user, threadTs),
-    } as InboundEvent);
-    // Answer in the thread of the mention, so a channel is not filled with the bot's replies.
-    await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, threadTs, receivedAt, ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}) }, person.actor);
+    kit.afterAck(body, async () => {
+      const person = await kit.personFor(event.user, body.team_id ? { teamId: body.team_id } : {});
+      // The bot is a member wherever it is mentioned: remember the channel for notifications to it.
+      await kit.services.addresses.saveConversation({ channel: 'slack', conversationId: event.channel, address: { conversationId: event.channel }, now: kit.services.clock.now() });
+      const threadTs = event.thread_ts ?? event.ts;
+      const outcome = await kit.dispatcher.dispatch({
+        ...wordsEvent(slackTextToPlain(event.text ?? '', context.botUserId)),
+        deliveryId: body.event_id,
+        actor: person.actor,
+        conversation: conversationOf(event.channel, event.user, threadTs),
+      } as InboundEvent);
+      // Answer in the thread of the mention, so a channel is not filled with the bot's replies.
+      await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, threadTs, receivedAt, ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}) }, person.actor);
+    });
   });
 }

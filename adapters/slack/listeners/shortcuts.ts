@@ -1,4 +1,4 @@
-import { yieldAfterAck, type SlackKit } from '../interaction-kit';
+import type { SlackKit } from '../interaction-kit';
 import type { Registrar } from '../surface';
 
 /** The message shortcut's callback id (declared in manifest.json under `shortcuts`). */
@@ -31,33 +31,34 @@ export function registerShortcuts(register: Registrar, kit: SlackKit): void {
   register.shortcut(REPORT_INCIDENT_SHORTCUT, async ({ ack, shortcut }: MessageShortcutArgs) => {
     const receivedAt = Date.now();
     await ack();
-    await yieldAfterAck();
-    if (shortcut.type !== 'message_action') return;
-    const teamId = shortcut.team?.id;
-    const person = await kit.personFor(shortcut.user.id, teamId ? { teamId } : {});
-    const channelId = shortcut.channel?.id;
-    const link = permalinkOf(shortcut.team?.domain, channelId, shortcut.message?.ts);
-    const outcome = await kit.dispatcher.dispatch({
-      type: 'command',
-      command: 'incident',
-      args: '',
-      quote: { text: shortcut.message?.text ?? '', ...(link ? { link } : {}), ...(shortcut.message?.user ? { author: shortcut.message.user } : {}) },
-      deliveryId: `shortcut:${shortcut.trigger_id}`,
-      actor: person.actor,
-      conversation: kit.conversationFor(channelId, person),
+    kit.afterAck(shortcut, async () => {
+      if (shortcut.type !== 'message_action') return;
+      const teamId = shortcut.team?.id;
+      const person = await kit.personFor(shortcut.user.id, teamId ? { teamId } : {});
+      const channelId = shortcut.channel?.id;
+      const link = permalinkOf(shortcut.team?.domain, channelId, shortcut.message?.ts);
+      const outcome = await kit.dispatcher.dispatch({
+        type: 'command',
+        command: 'incident',
+        args: '',
+        quote: { text: shortcut.message?.text ?? '', ...(link ? { link } : {}), ...(shortcut.message?.user ? { author: shortcut.message.user } : {}) },
+        deliveryId: `shortcut:${shortcut.trigger_id}`,
+        actor: person.actor,
+        conversation: kit.conversationFor(channelId, person),
+      });
+      await kit.deliver(
+        outcome,
+        {
+          userId: shortcut.user.id,
+          visibility: 'ephemeral',
+          ...(channelId ? { channelId } : {}),
+          ...(shortcut.response_url ? { responseUrl: shortcut.response_url } : {}),
+          triggerId: shortcut.trigger_id,
+          receivedAt,
+          ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}),
+        },
+        person.actor,
+      );
     });
-    await kit.deliver(
-      outcome,
-      {
-        userId: shortcut.user.id,
-        visibility: 'ephemeral',
-        ...(channelId ? { channelId } : {}),
-        ...(shortcut.response_url ? { responseUrl: shortcut.response_url } : {}),
-        triggerId: shortcut.trigger_id,
-        receivedAt,
-        ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}),
-      },
-      person.actor,
-    );
   });
 }

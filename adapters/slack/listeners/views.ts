@@ -130,7 +130,7 @@ async function submit({ ack, body, view }: ViewArgs, kit: SlackKit): Promise<voi
   if (outcome === LATE) {
     // Slack closes the modal if nothing answers within 3 seconds: ack now, answer by message when the flow is done.
     await ack();
-    return answerLate(kit, await pending, target, person.actor);
+    return kit.afterAck(body, async () => answerLate(kit, await pending, target, person.actor));
   }
 
   if (outcome.errors && Object.keys(outcome.errors).length > 0) {
@@ -147,7 +147,7 @@ async function submit({ ack, body, view }: ViewArgs, kit: SlackKit): Promise<voi
   } else {
     await ack();
   }
-  await finish(kit, next ? withoutForm(outcome) : outcome, target, person.actor);
+  kit.afterAck(body, () => finish(kit, next ? withoutForm(outcome) : outcome, target, person.actor));
 }
 
 /** Posts the replies and updates the source message, once the modal has its answer. */
