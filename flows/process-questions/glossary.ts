@@ -22,9 +22,19 @@ interface Group {
   members: string[][];
 }
 
+/** A synonym of something typed: the words of one glossary member (a phrase needs all of them). */
+export interface Synonym {
+  terms: string[];
+  /** The typed terms it stands for. */
+  origins: string[];
+}
+
 /** A glossary: groups of words and phrases that stand for each other. */
 export interface Glossary {
+  /** The typed terms and each synonym's terms, weighted for the search. */
   expand(question: string): QueryTerm[];
+  /** The synonyms of what the question says, member by member (so "high priority" is found only as a pair). */
+  synonyms(question: string): Synonym[];
 }
 
 function indexOfSequence(haystack: readonly string[], needle: readonly string[]): number {
@@ -38,7 +48,21 @@ function indexOfSequence(haystack: readonly string[], needle: readonly string[])
 /** Builds a glossary from groups of equivalent words and phrases. */
 export function createGlossary(groups: readonly (readonly string[])[]): Glossary {
   const compiled: Group[] = groups.map((group) => ({ members: group.map((phrase) => stemsOf(phrase)).filter((m) => m.length > 0) }));
+  const triggered = (question: string) => {
+    const stems = stemsOf(question);
+    return compiled.flatMap((group) => {
+      const hits = group.members.filter((member) => indexOfSequence(stems, member) >= 0);
+      return hits.length === 0 ? [] : [{ group, hits }];
+    });
+  };
+  const termsOfMember = (member: readonly string[]) => member.map((s) => processWord(s)).filter((t): t is string => t !== null);
   return {
+    synonyms(question) {
+      return triggered(question).flatMap(({ group, hits }) => {
+        const origins = [...new Set(hits.flatMap(termsOfMember))];
+        return group.members.filter((member) => !hits.includes(member)).map((member) => ({ terms: termsOfMember(member), origins })).filter((syn) => syn.terms.length > 0);
+      });
+    },
     expand(question) {
       const typed = termsOf(question);
       const stems = stemsOf(question);

@@ -1,15 +1,19 @@
 /**
  * The knowledge index: every `##`/`###` section of the process documents in MiniSearch (BM25+, prefix and fuzzy
- * search, headings and titles boosted), queried through the ITSM glossary. It answers "which sections fit this
- * question, how well, and how much of the question do they cover" — the flow decides whether that is good enough.
+ * search, headings and titles boosted), queried through the ITSM glossary with typos corrected against the pack's
+ * words, and MiniSearch's leading candidates re-ranked (rerank.ts). It answers "which sections fit this question,
+ * how well, and how much of the question do they cover" — the flow decides whether that is good enough.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import type { Logger } from '../../src/engine/logger';
-import { glossary as shippedGlossary, type Glossary, type QueryTerm } from './glossary';
+import { glossary as shippedGlossary, type Glossary } from './glossary';
 import { parseMarkdownDocument, type DocumentInfo, type ParsedSection } from './markdown-sections';
+import { buildQuery } from './query';
+import { featuresOf, relevanceOf, type Features, type RerankWeights, type SectionProfile } from './rerank';
 import { termsOf } from './terms';
+import { createVocabulary, MIN_PREFIX } from './vocabulary';
 
 /** One retrievable unit: a section of a document. */
 export interface KnowledgeSection {
@@ -27,8 +31,12 @@ export interface KnowledgeHit {
   section: KnowledgeSection;
   /** MiniSearch's BM25+ score (field boosts and term weights included). */
   score: number;
-  /** How much of the question the section covers, 0..1: typed terms found (fuzzy half, synonyms 0.8). */
+  /** How much of the question the section covers, 0..1: its concepts by rarity (prefix, typo, synonym a little less). */
   coverage: number;
+  /** The re-ranked relevance the hits are ordered by. */
+  relevance: number;
+  /** The signals the relevance was made of. */
+  features: Features;
 }
 
 /** A document left out of the index, and why. */
@@ -67,18 +75,17 @@ export interface Tuning {
   boost: { heading: number; parent: number; title: number; body: number };
   bm25: { k: number; b: number; d: number };
   weights: { fuzzy: number; prefix: number };
-  /** Re-ranking by score × (coverageWeight + coverage): lower leans harder on coverage. */
-  coverageWeight: number;
+  /** How many of MiniSearch's candidates the second pass re-ranks. */
+  depth: number;
+  rerank: RerankWeights;
 }
-
-/** How many candidates are re-ranked by coverage. */
-const RERANK_DEPTH = 20;
 
 export const DEFAULT_TUNING: Tuning = {
   boost: { heading: 3, parent: 1.5, title: 1.5, body: 1 },
   bm25: { k: 1.2, b: 0.9, d: 0.5 },
   weights: { fuzzy: 0.4, prefix: 0.5 },
-  coverageWeight: 0.1,
+  depth: 30,
+  rerank: { bm25: 1, coverage: 1, heading: 0.5, title: 0.2, proximity: 0.4 },
 };
 
 interface IndexedFields {
@@ -94,41 +101,11 @@ export function mayRead(doc: DocumentInfo, reader: Reader): boolean {
   return doc.audience.length === 0 || doc.audience.some((team) => reader.teams.includes(team));
 }
 
-/**
- * How much of the question a section covers: each typed term counts by its rarity (IDF), so a section matching
- * "office" but not "chair" covers little of "how do I order an office chair" — and a term no document uses at all
- * weighs most, which is what makes an off-topic question fail the gate.
- */
-function coverageOf(result: SearchResult, typed: readonly string[], expanded: readonly QueryTerm[], rarity: (term: string) => number): number {
-  if (typed.length === 0) return 0;
-  const docTerms = result.terms;
-  const strength = new Map<string, number>();
-  const credit = (term: string, value: number) => strength.set(term, Math.max(strength.get(term) ?? 0, value));
-  for (const query of expanded) {
-    if (!result.queryTerms.includes(query.term)) continue;
-    // Found as typed or as a prefix of a document word; else it only matched fuzzily (a typo, or a near miss).
-    const exact = docTerms.some((term) => term.startsWith(query.term));
-    const found = exact ? 1 : 0.5;
-    if (query.weight >= 1) credit(query.term, found);
-    else for (const origin of query.origins) credit(origin, found * 0.8);
-  }
-  let sum = 0;
-  let total = 0;
-  for (const term of typed) {
-    const weight = rarity(term);
-    sum += (strength.get(term) ?? 0) * weight;
-    total += weight;
-  }
-  return total === 0 ? 0 : sum / total;
-}
-
-/** Section counts per term, for rarity: a term in few sections says more than one in many. */
-function documentFrequencies(sections: readonly KnowledgeSection[]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const s of sections) {
-    for (const term of new Set(termsOf(`${s.doc.title} ${s.parent ?? ''} ${s.heading} ${s.body}`))) df.set(term, (df.get(term) ?? 0) + 1);
-  }
-  return df;
+function profileOf(section: KnowledgeSection): SectionProfile {
+  const heading = new Set(termsOf(`${section.parent ?? ''} ${section.heading}`));
+  const title = new Set(termsOf(section.doc.title));
+  const sequence = termsOf(`${section.heading}\n${section.body}`);
+  return { all: new Set([...title, ...heading, ...sequence]), heading, title, sequence };
 }
 
 /** Builds the index over parsed documents (from a folder, or made in memory by tests and benchmarks). */
@@ -145,14 +122,8 @@ export function createKnowledgeIndex(documents: readonly SourceDocument[], optio
     processTerm: (term) => term,
   });
   mini.addAll(sections.map((s, id) => ({ id, heading: s.heading, parent: s.parent ?? '', title: s.doc.title, body: s.body })));
-  const df = documentFrequencies(sections);
-  const vocabulary = [...df.keys()];
-  const rarity = (term: string): number => {
-    let count = df.get(term);
-    // A prefix of document words ("deploy" of "deployment") is as common as they are together.
-    if (count === undefined) count = vocabulary.reduce((n, word) => (word.startsWith(term) ? n + (df.get(word) ?? 0) : n), 0);
-    return Math.log(1 + sections.length / Math.max(count, 0.5));
-  };
+  const profiles = sections.map(profileOf);
+  const vocabulary = createVocabulary(profiles.map((p) => p.all));
 
   return {
     documents: documents.map((d) => d.info),
@@ -161,29 +132,31 @@ export function createKnowledgeIndex(documents: readonly SourceDocument[], optio
     ...(options.dir ? { dir: options.dir } : {}),
     termsOf: (question) => [...new Set(termsOf(question))],
     search(question, reader, limit = 5) {
-      const typed = [...new Set(termsOf(question))];
-      if (typed.length === 0 || sections.length === 0) return [];
-      const expanded = glossary.expand(question);
-      const weights = new Map(expanded.map((q) => [q.term, q.weight]));
-      const results = mini.search(expanded.map((q) => q.term).join(' '), {
+      if (sections.length === 0) return [];
+      const query = buildQuery(question, vocabulary, glossary);
+      if (query.concepts.length === 0) return [];
+      const results = mini.search([...query.searchTerms.keys()].join(' '), {
         tokenize: (text) => text.split(' '),
         processTerm: (term) => term,
         boost: tuning.boost,
         bm25: tuning.bm25,
-        boostTerm: (term) => weights.get(term) ?? 1,
-        prefix: (term) => term.length >= 4,
+        boostTerm: (term) => query.searchTerms.get(term) ?? 1,
+        prefix: (term) => term.length >= MIN_PREFIX,
         fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
         maxFuzzy: 2,
         weights: tuning.weights,
         combineWith: 'OR',
         filter: (result) => mayRead(sections[result.id as number]!.doc, reader),
       });
-      // BM25+ saturates per term; the rarity-weighted coverage re-ranks the leading candidates so a section that
-      // speaks to all of the question beats one that repeats part of it.
+      const top = results[0]?.score ?? 0;
       return results
-        .slice(0, RERANK_DEPTH)
-        .map((result) => ({ section: sections[result.id as number]!, score: result.score, coverage: coverageOf(result, typed, expanded, rarity) }))
-        .sort((a, b) => b.score * (tuning.coverageWeight + b.coverage) - a.score * (tuning.coverageWeight + a.coverage))
+        .slice(0, tuning.depth)
+        .map((result) => {
+          const id = result.id as number;
+          const features = featuresOf(query.concepts, profiles[id]!, result.score, top);
+          return { section: sections[id]!, score: result.score, coverage: features.coverage, relevance: relevanceOf(features, tuning.rerank), features };
+        })
+        .sort((a, b) => b.relevance - a.relevance)
         .slice(0, limit);
     },
   };

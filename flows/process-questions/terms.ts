@@ -20,7 +20,10 @@ const STOP_WORDS = new Set(
     'and or but if so not no nor yes ok okay please pls plz thanks thank thx hi hello hey ' +
     'get gets got need needs want wants wanna gonna know tell let lets say said any some all each every anyone someone ' +
     'anybody somebody something anything up out off again more most much many such own same other only ' +
-    'im ive id ill youre dont doesnt didnt cant cannot wont isnt arent whos theres thats hw ur wat wht abt btw'
+    'im ive id ill youre dont doesnt didnt cant cannot wont isnt arent whos theres thats hw ur wat wht abt btw ' +
+    // Chat filler that says nothing about which process is meant.
+    'u ya yeah yep hmm um guys folks quick question actually really basically exactly ever even still like kind sort ' +
+    'thing things stuff happen happens happened anyway currently now today'
   ).split(' '),
 );
 
@@ -32,6 +35,8 @@ export function isStopWord(word: string): boolean {
 /** Plural endings first (one of them), then one derivational ending; a stem keeps at least three letters. */
 const PLURALS: ReadonlyArray<[string, string]> = [
   ['ies', 'y'],
+  // Not a plural, but "verified" must meet "verifies" and "verify" the same way.
+  ['ied', 'y'],
   ['sses', 'ss'],
   ['es', ''],
   ['s', ''],

@@ -8,7 +8,10 @@ import { loadKnowledgeIndex } from '../../flows/process-questions/knowledge-inde
 import { githubAnchor, parseMarkdownDocument } from '../../flows/process-questions/markdown-sections';
 import { questionIntentScore } from '../../flows/process-questions/question-intent';
 import { questionProblem } from '../../flows/process-questions/question-checks';
+import { buildQuery } from '../../flows/process-questions/query';
+import { coverageIn } from '../../flows/process-questions/rerank';
 import { stem, termsOf } from '../../flows/process-questions/terms';
+import { createVocabulary, editDistance } from '../../flows/process-questions/vocabulary';
 import { reportIncidentFlow } from '../../flows/report-incident';
 import { exampleOrg, recordingLogger } from '../support/harness';
 import { MINI_PACK, miniIndex } from './process-questions.support';
@@ -82,6 +85,23 @@ describe('process documents: search', () => {
 
   it('tolerates typos (fuzzy) and word beginnings (prefix)', () => {
     expect(index.search('emergncy chnage', everyone)[0]?.section.key).toBe('change.md#emergency-changes');
+  });
+
+  it('corrects a typo only to a known word one or two edits away, and never a short word', () => {
+    const vocabulary = createVocabulary([new Set(['password', 'chang', 'incid']), new Set(['password'])]);
+    expect(editDistance('chnag', 'chang', 2)).toBe(1);
+    expect(vocabulary.correct('pasword')).toBe('password');
+    expect(vocabulary.correct('chnag')).toBe('chang');
+    expect(vocabulary.correct('lunch')).toBeNull();
+    expect(vocabulary.correct('pass')).toBeNull();
+    expect(vocabulary.rarity(['password'])).toBeLessThan(vocabulary.rarity(['chang']));
+  });
+
+  it('counts a glossary phrase as found only when the section has all of its words', () => {
+    const vocabulary = createVocabulary([new Set(['high', 'priority']), new Set(['high'])]);
+    const [p2] = buildQuery('p2?', vocabulary, glossary).concepts;
+    expect(coverageIn([p2!], new Set(['high', 'priority']))).toBeGreaterThan(0);
+    expect(coverageIn([p2!], new Set(['high']))).toBe(0);
   });
 
   it('never returns a document restricted to a team the reader is not in', () => {

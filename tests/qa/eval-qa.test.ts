@@ -19,9 +19,9 @@ describeShipped('eval:qa on the shipped knowledge pack', () => {
   // Floors under today's figures (tools/eval-qa.ts prints them), so a change that makes retrieval worse fails.
   it('stays above the figures it has reached', () => {
     const all = evaluate(index, shipped!);
-    expect(all.top3).toBeGreaterThanOrEqual(0.84);
-    expect(all.mrr).toBeGreaterThanOrEqual(0.73);
-    expect(all.top1).toBeGreaterThanOrEqual(0.48);
+    expect(all.top3).toBeGreaterThanOrEqual(0.88);
+    expect(all.mrr).toBeGreaterThanOrEqual(0.8);
+    expect(all.top1).toBeGreaterThanOrEqual(0.61);
   });
 
   it('runs from the command line with a folder and a question file, exiting 1 below the goals', () => {
@@ -30,6 +30,9 @@ describeShipped('eval:qa on the shipped knowledge pack', () => {
     expect(lines.join('\n')).toMatch(/^tuned: \d+ answerable/m);
     expect(lines.join('\n')).toMatch(/^held out: \d+ answerable/m);
     expect(lines.join('\n')).toContain('unanswerable refused');
+    // Held-out misses are counted, not listed, unless asked for: nobody tunes on them by reading them.
+    const listed = lines.join('\n').split('held out:')[1]!.split('all:')[0]!;
+    expect(listed).not.toContain('    - "');
     expect(code).toBe(meetsGoals(evaluate(index, shipped!)) ? 0 : 1);
   });
 });
