@@ -3,29 +3,17 @@
  * a new incident. Every proactive send carries an idempotency key derived from the record and its version, so a
  * retry, a redelivery or a second replica never tells anyone twice.
  */
-import type { AuditActor } from '../../src/domain/audit';
 import { isDomainError } from '../../src/domain/errors';
 import type { Incident } from '../../src/domain/incident';
-import { SYSTEM_ACTOR, type MessageRef, type PersonRef } from '../../src/domain/records';
-import type { Actor } from '../../src/engine/events';
+import type { MessageRef } from '../../src/domain/records';
 import type { Message } from '../../src/engine/message';
 import type { Services } from '../../src/engine/services';
+import { SYSTEM_AUDIT_ACTOR, tell } from '../shared/actors';
 import type { IncidentRepository, StoredIncident } from './incident.repository';
 import { teamCard } from './incident-work.messages';
 import { KEYS } from './report-incident.ids';
 
-/** The person behind a chat actor, as records name them. */
-export function personRef(actor: Actor): PersonRef {
-  return { id: actor.id, name: actor.name, ...(actor.email ? { email: actor.email } : {}) };
-}
-
-/** The actor as the audit trail names them, with the channel they used. */
-export function auditActor(actor: Actor): AuditActor {
-  return { id: actor.id, name: actor.name, channel: actor.identity.channel };
-}
-
-/** The bot itself in the audit trail (sweeps, bookkeeping). */
-export const SYSTEM_AUDIT_ACTOR: AuditActor = { id: SYSTEM_ACTOR.id, name: SYSTEM_ACTOR.name };
+export { auditActor, personRef, SYSTEM_AUDIT_ACTOR, tell } from '../shared/actors';
 
 const TEAM_CARD = 'team-card';
 
@@ -49,15 +37,6 @@ export async function refreshTeamCards(services: Services, incident: Incident): 
     } catch (error) {
       services.logger.warn({ err: error, incident: incident.id, channel: ref.channel }, 'team card could not be updated');
     }
-  }
-}
-
-/** Tells one person, once per key; a delivery failure is logged (the change itself is already saved). */
-export async function tell(services: Services, personId: string, message: Message, key: string): Promise<void> {
-  try {
-    await services.notifier.notify({ person: personId }, message, { key });
-  } catch (error) {
-    services.logger.warn({ err: error, person: personId, key }, 'notification failed');
   }
 }
 

@@ -2,8 +2,9 @@
  * What happens to an authorised change: scheduling, implementation, outcome, review and closure. Pure functions
  * returning a new change; each checks the lifecycle and the rules that make the record good evidence.
  */
-import { DomainError } from './errors';
+import { DomainError, notAllowed } from './errors';
 import { changeLifecycle, type Change } from './change';
+import type { Organisation } from './organisation';
 import type { PersonRef } from './records';
 
 /** Who acts and when. */
@@ -84,9 +85,38 @@ export function closeChange(change: Change, ctx: ChangeActionContext & { notes?:
   return { ...change, status, closure: { at: ctx.now, by: ctx.actor, notes: ctx.notes }, updatedAt: ctx.now };
 }
 
-/** Cancels a change before implementation starts, with a reason. */
-export function cancelChange(change: Change, ctx: ChangeActionContext & { reason: string }): Change {
+/** Why `personId` may not cancel the change (only change managers run the change schedule), or null. */
+export function whyMayNotCancel(change: Pick<Change, 'id'>, personId: string, org: Organisation): string | null {
+  if (org.approvers.changeManagers.includes(personId)) return null;
+  return `Only a change manager can cancel ${change.id}; if you requested it, withdraw it instead.`;
+}
+
+/**
+ * A change manager cancels a change before implementation starts, with a reason. Pass `org` to have the role
+ * checked here (`not_allowed` for anyone who is not a change manager); without it the caller has checked.
+ */
+export function cancelChange(change: Change, ctx: ChangeActionContext & { reason: string }, org?: Organisation): Change {
   const status = changeLifecycle.next(change.status, 'cancel', change.id);
+  const why = org ? whyMayNotCancel(change, ctx.actor.id, org) : null;
+  if (why) throw notAllowed(why, { recordId: change.id });
   if (ctx.reason.trim() === '') throw new DomainError('invalid_input', 'Say why the change is cancelled.');
   return { ...change, status, cancellation: { at: ctx.now, by: ctx.actor, reason: ctx.reason.trim() }, updatedAt: ctx.now };
+}
+
+/** Why `personId` may not withdraw the change (it is the requester's own request to take back), or null. */
+export function whyMayNotWithdraw(change: Pick<Change, 'id' | 'requester'>, personId: string): string | null {
+  if (change.requester.id === personId) return null;
+  return `Only ${change.requester.name}, who requested ${change.id}, can withdraw it; a change manager can cancel it.`;
+}
+
+/**
+ * The requester withdraws their change before implementation starts; approvers are no longer asked to decide.
+ * Withdrawing again returns the change unchanged (a double click); `not_allowed` for anyone but the requester.
+ */
+export function withdrawChange(change: Change, ctx: ChangeActionContext & { reason?: string }): Change {
+  if (change.status === 'withdrawn' && change.withdrawal?.by.id === ctx.actor.id) return change;
+  const status = changeLifecycle.next(change.status, 'withdraw', change.id);
+  const why = whyMayNotWithdraw(change, ctx.actor.id);
+  if (why) throw notAllowed(why, { recordId: change.id });
+  return { ...change, status, withdrawal: { at: ctx.now, by: ctx.actor, reason: (ctx.reason ?? '').trim() }, updatedAt: ctx.now };
 }

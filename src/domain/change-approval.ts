@@ -4,7 +4,7 @@
  * approvals; rejection by any member or by a majority, as the organisation file says), emergency changes go to
  * the emergency CAB. Nobody authorises a change they requested or will implement.
  */
-import { DomainError, conflict, notAllowed } from './errors';
+import { DomainError, InvalidTransitionError, conflict, notAllowed } from './errors';
 import { changeLifecycle, type Approval, type Change } from './change';
 import type { Organisation } from './organisation';
 import type { PersonRef } from './records';
@@ -48,6 +48,25 @@ export function approvalOutcome(change: Change, org: Organisation): 'approved' |
   return 'pending';
 }
 
+/** For a withdrawn or cancelled change: who stopped it, and that there is nothing left to decide. */
+function stoppedMessage(change: Change): string | null {
+  if (change.status === 'withdrawn') {
+    const by = change.withdrawal?.by.name ?? change.requester.name;
+    return `${change.id} was withdrawn by ${by}; nothing to decide.`;
+  }
+  if (change.status === 'cancelled') {
+    const by = change.cancellation?.by.name;
+    const why = change.cancellation?.reason ? ` (${change.cancellation.reason})` : '';
+    return `${change.id} was cancelled${by ? ` by ${by}` : ''}${why}; nothing to decide.`;
+  }
+  return null;
+}
+
+/** True while the change waits for its approvers: submitted or assessed. */
+export function isAwaitingDecision(change: Pick<Change, 'status'>): boolean {
+  return change.status === 'submitted' || change.status === 'assessed';
+}
+
 /** Why `personId` may not decide on this change, or null when they may. */
 export function whyMayNotDecide(change: Change, personId: string, org: Organisation): string | null {
   const route = approvalRoute(change, org);
@@ -61,10 +80,10 @@ export function whyMayNotDecide(change: Change, personId: string, org: Organisat
   return null;
 }
 
-/** The approvers still to decide, for reminders (empty for pre-approved changes). */
+/** The approvers still to decide, for reminders (empty for pre-approved changes and once it is decided). */
 export function pendingApprovers(change: Change, org: Organisation): string[] {
   const route = approvalRoute(change, org);
-  if (route.kind === 'pre-approved') return [];
+  if (route.kind === 'pre-approved' || !isAwaitingDecision(change)) return [];
   const decided = new Set(countedDecisions(change, route).map((d) => d.by.id));
   return route.approvers.filter(
     (id) => !decided.has(id) && id !== change.requester.id && id !== change.implementer?.id,
@@ -82,6 +101,10 @@ export function decideChange(
   ctx: { actor: PersonRef; now: Date; decision: 'approved' | 'rejected'; comment?: string },
   org: Organisation,
 ): Change {
+  const stopped = stoppedMessage(change);
+  if (stopped) {
+    throw new InvalidTransitionError('change', change.id, change.status, ctx.decision === 'approved' ? 'approve' : 'reject', [], stopped);
+  }
   // A double click or a replayed card submission must not count twice (even after it settled the outcome);
   // a change of mind must go through a change manager.
   const previous = change.approvals.filter((a) => a.by.id === ctx.actor.id && a.as !== 'pre-approved').at(-1);

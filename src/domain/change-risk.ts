@@ -1,10 +1,12 @@
 /**
- * The change risk assessment (clause 8.5.1 asks for risk and impact to be assessed before authorisation): five
- * plain questions plus the criticality of the services touched, scored and banded into low / medium / high.
- * The level decides who authorises a normal change (see change-approval.ts).
+ * The change risk assessment (clause 8.5.1 asks for risk and impact to be assessed before authorisation): a short
+ * questionnaire plus the criticality of the services touched, scored and banded into low / medium / high. The
+ * organisation file may set its own questions and bands (`changes.riskQuestions`, `changes.riskBands`); without
+ * them the five plain questions below and the 3 / 8 bands apply. The level decides who authorises a normal
+ * change (see change-approval.ts).
  */
 import { z } from 'zod';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, type FieldProblem } from './errors';
 import type { CRITICALITIES } from './organisation.schema';
 
 /** One question of the risk assessment, with scored answers. */
@@ -14,7 +16,7 @@ export interface RiskQuestion {
   options: readonly { value: string; label: string; score: number }[];
 }
 
-/** The questions a requester answers, in the order the form shows them. */
+/** The default questions a requester answers, in the order the form shows them (when the file sets none). */
 export const RISK_QUESTIONS: readonly RiskQuestion[] = [
   {
     id: 'reach',
@@ -79,28 +81,68 @@ export const riskSchema = z.object({
 /** A risk assessment. */
 export type Risk = z.output<typeof riskSchema>;
 
-/** Score ≤ 3 is low, ≤ 8 medium, above that high (maximum 16 + 3 for a critical service). */
-export function riskLevelFor(score: number): RiskLevel {
-  return score <= 3 ? 'low' : score <= 8 ? 'medium' : 'high';
+/** Upper bounds of the bands: a score ≤ `low` is low, ≤ `medium` is medium, anything above is high. */
+export interface RiskBands {
+  low: number;
+  medium: number;
+}
+
+/** The bands when the organisation file sets none: ≤ 3 low, ≤ 8 medium (maximum 16 + 3 for a critical service). */
+export const DEFAULT_RISK_BANDS: Readonly<RiskBands> = { low: 3, medium: 8 };
+
+/** The questionnaire and bands an organisation scores changes with (`org.changes` has both). */
+export interface RiskScheme {
+  riskQuestions: readonly RiskQuestion[];
+  riskBands: RiskBands;
+}
+
+/** The built-in scheme: {@link RISK_QUESTIONS} and {@link DEFAULT_RISK_BANDS}. */
+export const DEFAULT_RISK_SCHEME: Readonly<RiskScheme> = { riskQuestions: RISK_QUESTIONS, riskBands: DEFAULT_RISK_BANDS };
+
+/** The band a score falls in. */
+export function riskLevelFor(score: number, bands: RiskBands = DEFAULT_RISK_BANDS): RiskLevel {
+  return score <= bands.low ? 'low' : score <= bands.medium ? 'medium' : 'high';
+}
+
+/** What a service's criticality adds to the score: the most critical service touched is what is at stake. */
+export function criticalityScore(criticality: (typeof CRITICALITIES)[number]): number {
+  return CRITICALITY_SCORE[criticality];
 }
 
 /**
- * Scores the answers (every question answered with one of its options) plus the most critical service touched.
- * Throws {@link InvalidInputError} naming each unanswered or unknown answer.
+ * Scores the answers without throwing: the risk, or one field problem per unanswered or unknown answer (path
+ * `risk.<question id>`, so a form can show it beside the question). {@link assessRisk} is the throwing form.
  */
-export function assessRisk(
+export function scoreRisk(
   answers: Readonly<Record<string, string>>,
   serviceCriticalities: readonly (typeof CRITICALITIES)[number][],
-): Risk {
-  const problems: { path: string; message: string }[] = [];
+  scheme: RiskScheme = DEFAULT_RISK_SCHEME,
+): { risk: Risk; problems: [] } | { risk?: undefined; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
   let score = 0;
-  for (const q of RISK_QUESTIONS) {
+  for (const q of scheme.riskQuestions) {
     const option = q.options.find((o) => o.value === answers[q.id]);
     if (!option) problems.push({ path: `risk.${q.id}`, message: `Answer "${q.text}" (${q.options.map((o) => o.value).join(', ')})` });
     else score += option.score;
   }
-  if (problems.length > 0) throw new InvalidInputError(`The risk assessment is incomplete: ${problems[0]?.message}.`, problems);
-  score += Math.max(0, ...serviceCriticalities.map((c) => CRITICALITY_SCORE[c]));
-  const kept = Object.fromEntries(RISK_QUESTIONS.map((q) => [q.id, answers[q.id] as string]));
-  return { answers: kept, score, level: riskLevelFor(score) };
+  if (problems.length > 0) return { problems };
+  score += Math.max(0, ...serviceCriticalities.map(criticalityScore));
+  // Only the questions asked are kept: a stale extra answer from an old form is not evidence of anything.
+  const kept = Object.fromEntries(scheme.riskQuestions.map((q) => [q.id, answers[q.id] as string]));
+  return { risk: { answers: kept, score, level: riskLevelFor(score, scheme.riskBands) }, problems: [] };
+}
+
+/**
+ * Scores the answers (every question of the scheme answered with one of its options) plus the most critical
+ * service touched, and bands the score. Pass the organisation's scheme (`org.changes`); the default is the
+ * built-in one. Throws {@link InvalidInputError} naming each unanswered or unknown answer.
+ */
+export function assessRisk(
+  answers: Readonly<Record<string, string>>,
+  serviceCriticalities: readonly (typeof CRITICALITIES)[number][],
+  scheme: RiskScheme = DEFAULT_RISK_SCHEME,
+): Risk {
+  const result = scoreRisk(answers, serviceCriticalities, scheme);
+  if (result.risk) return result.risk;
+  throw new InvalidInputError(`The risk assessment is incomplete: ${result.problems[0]?.message}.`, result.problems);
 }

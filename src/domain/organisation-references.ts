@@ -3,6 +3,7 @@
  * carries the path of the offending node (`teams[2].lead`) so the loader can point at its line.
  */
 import { formatDuration } from './duration';
+import { localBoundaryInstant } from './organisation-changes.schema';
 import type { OrganisationFile } from './organisation.schema';
 
 /** One cross-reference problem: where it is (zod-style path) and what is wrong. */
@@ -106,7 +107,45 @@ export function checkOrganisationReferences(file: OrganisationFile): ReferencePr
     }
   });
   unique(file.nudges.headsUpDays, (d) => String(d), (i) => ['nudges', 'headsUpDays', i], 'heads-up day');
+  checkChanges(file, unique, report);
   return problems;
+}
+
+type Unique = <T>(items: readonly T[], key: (item: T) => string | undefined, path: (i: number) => Path, what: string) => void;
+
+function checkChanges(file: OrganisationFile, unique: Unique, report: (path: Path, message: string) => void): void {
+  const { standardCatalogue, freezeWindows, riskQuestions } = file.changes;
+  const serviceIds = file.services.map((s) => s.id);
+  const teamIds = file.teams.map((t) => t.id);
+  const service = (path: Path, id: string): void => {
+    if (!serviceIds.includes(id)) report(path, `service "${id}" is not in the service catalogue (services: ${listSome(serviceIds)})`);
+  };
+
+  unique(standardCatalogue, (t) => t.id, (i) => ['changes', 'standardCatalogue', i, 'id'], 'template id');
+  standardCatalogue.forEach((t, i) => {
+    t.services.forEach((id, j) => service(['changes', 'standardCatalogue', i, 'services', j], id));
+    if (t.implementerTeam !== undefined && !teamIds.includes(t.implementerTeam)) {
+      report(['changes', 'standardCatalogue', i, 'implementerTeam'], `team "${t.implementerTeam}" is not defined (teams: ${teamIds.join(', ')})`);
+    }
+  });
+
+  unique(freezeWindows, (w) => w.id, (i) => ['changes', 'freezeWindows', i, 'id'], 'freeze window id');
+  const zone = file.organisation.timeZone;
+  freezeWindows.forEach((w, i) => {
+    w.services?.forEach((id, j) => service(['changes', 'freezeWindows', i, 'services', j], id));
+    const start = localBoundaryInstant(w.start, zone, 'start');
+    const end = localBoundaryInstant(w.end, zone, 'end');
+    if (start && end && end.getTime() <= start.getTime()) {
+      report(['changes', 'freezeWindows', i, 'end'], `the freeze ends (${w.end}) before it starts (${w.start})`);
+    }
+  });
+
+  if (riskQuestions) {
+    unique(riskQuestions, (q) => q.id, (i) => ['changes', 'riskQuestions', i, 'id'], 'question id');
+    riskQuestions.forEach((q, i) =>
+      unique(q.options, (o) => o.value, (j) => ['changes', 'riskQuestions', i, 'options', j, 'value'], 'answer value'),
+    );
+  }
 }
 
 function checkPriorities(file: OrganisationFile, report: (path: Path, message: string) => void): void {

@@ -3,10 +3,20 @@
  * per section. Objects are strict so a misspelt key (`timezone:`) is reported instead of silently ignored.
  * `organisation.ts` adds the cross-reference checks and resolves the file into the {@link Organisation} model.
  */
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { WEEKDAYS, type DayHours } from './business-hours';
 import { durationSchema } from './duration';
+import { changesFileSchema, maintenanceWindowFileSchema } from './organisation-changes.schema';
+import {
+  clockTimeSchema,
+  isoDateSchema,
+  nonEmptyTextSchema as text,
+  slugSchema,
+  timeZoneSchema,
+} from './organisation-fields.schema';
+
+export * from './organisation-fields.schema';
+export * from './organisation-changes.schema';
 
 /**
  * Roles a person can hold. Most are implied by the rest of the file (see `impliedRoles` in organisation.ts), so
@@ -70,31 +80,6 @@ export type ProcessId = keyof typeof PROCESSES;
 /** Every process id. */
 export const PROCESS_IDS = Object.keys(PROCESSES) as [ProcessId, ...ProcessId[]];
 
-/** Lower-case letters, digits and single hyphens: ids people type and read (`priya-shah`, `service-desk`). */
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** A person, team, service or calendar id. */
-export const slugSchema = z
-  .string()
-  .regex(SLUG, { error: 'must be a lower-case id of letters, digits and hyphens, e.g. "service-desk"' });
-
-const text = z.string().trim().min(1, { error: 'must not be empty' });
-
-/** True when luxon (and so Intl) knows the IANA zone. */
-export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
-
-/** An IANA time zone name, checked against the runtime's zone database. */
-export const timeZoneSchema = z.string().refine(isValidTimeZone, {
-  error: (issue) => `"${String(issue.input)}" is not an IANA time zone; use one like Europe/London, America/New_York or UTC`,
-});
-
-/** A local time of day, `HH:mm` (24-hour), `24:00` allowed as an end time. */
-export const clockTimeSchema = z
-  .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be a time of day as HH:mm, e.g. "09:00" or "17:30"' });
-
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 const RANGE = /^\s*((?:[01]\d|2[0-3]):[0-5]\d)\s*-\s*((?:[01]\d|2[0-3]):[0-5]\d|24:00)\s*$/;
@@ -129,9 +114,6 @@ export const weekHoursSchema = z.strictObject(
     z.ZodOptional<typeof dayHoursSchema>
   >,
 );
-
-/** A calendar date `YYYY-MM-DD` that exists. */
-export const isoDateSchema = z.iso.date({ error: 'must be a real date written YYYY-MM-DD, e.g. 2026-12-25' });
 
 /** A named calendar; anything left out comes from the `organisation` section. */
 export const calendarFileSchema = z.strictObject({
@@ -202,6 +184,8 @@ export const serviceFileSchema = z.strictObject({
   supportHours: z.enum(['24x7', 'business']).default('business'),
   aliases: z.array(text).default([]),
   targets: z.record(z.string(), targetOverrideSchema).default({}),
+  /** Weekly windows in which changes to the service are expected to run (see organisation-changes.schema.ts). */
+  maintenanceWindows: z.array(maintenanceWindowFileSchema).default([]),
 });
 
 const levelWordsSchema = z.strictObject({ id: slugSchema, label: text, description: text });
@@ -310,6 +294,7 @@ export const organisationFileSchema = z.strictObject({
   processOwners: z.partialRecord(z.enum(PROCESS_IDS), slugSchema).default({}),
   nudges: nudgesFileSchema.prefault({}),
   majorIncidents: majorIncidentsFileSchema.prefault({}),
+  changes: changesFileSchema.prefault({}),
 });
 
 /** The file as parsed field by field, before cross-references and defaults are resolved. */

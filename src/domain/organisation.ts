@@ -1,10 +1,11 @@
 /**
  * The organisation model: who plays which role, which teams support which services, the priority matrix and its
- * targets, approvers, process owners and the nudge schedule. Parsed once from the organisation file (see
+ * targets, approvers, process owners, the nudge schedule and the change settings (catalogue, risk, freezes). Parsed once from the organisation file (see
  * src/config/organisation.ts), checked for dangling references, then resolved: defaults filled in, durations in
  * minutes, calendars expanded, implied roles added. Lookups here are pure and work on the resolved model.
  */
 import type { BusinessCalendar, Calendar, WeekHours, Weekday } from './business-hours';
+import { resolveChanges, type ChangeSettings, type MaintenanceWindow } from './organisation-changes';
 import { checkOrganisationReferences } from './organisation-references';
 import {
   organisationFileSchema,
@@ -17,6 +18,14 @@ import {
 
 /** The file-level schemas, roles and processes, so callers import the organisation model from one place. */
 export * from './organisation.schema';
+/** The change-enablement model (`org.changes`, `service.maintenanceWindows`). */
+export type {
+  ApprovalReminderSettings,
+  ChangeSettings,
+  FreezeWindow,
+  MaintenanceWindow,
+  StandardChangeTemplate,
+} from './organisation-changes';
 
 /** A person named in the organisation file, with defaults resolved. */
 export interface Person {
@@ -70,6 +79,8 @@ export interface Service {
   aliases: string[];
   /** Per-priority overrides of the organisation's targets. */
   targets: Record<string, TargetOverride>;
+  /** When changes to it are expected to run; empty when the file names no window (any time will do). */
+  maintenanceWindows: MaintenanceWindow[];
 }
 
 /** An impact or urgency level with the words people recognise. */
@@ -146,6 +157,7 @@ export interface Organisation {
   processOwners: Partial<Record<ProcessId, string>>;
   nudges: NudgeSchedule;
   majorIncidents: MajorIncidentSettings;
+  changes: ChangeSettings;
 }
 
 /** Roles the file implies, so nobody has to write them twice (a CAB member is `cab` without saying so). */
@@ -206,13 +218,20 @@ function resolveOrganisation(file: OrganisationFile): Organisation {
   }));
   const teamCalendar = new Map(teams.map((t) => [t.id, t.supportHours]));
 
-  const services: Service[] = file.services.map((s) => ({
-    ...s,
-    calendar: s.supportHours === '24x7' ? { kind: '24x7' } : (teamCalendar.get(s.supportTeam) ?? business),
-    targets: Object.fromEntries(
-      Object.entries(s.targets).map(([id, t]) => [id, { responseMinutes: t.response, resolutionMinutes: t.resolution }]),
-    ),
-  }));
+  const services: Service[] = file.services.map((s) => {
+    const calendar: Calendar = s.supportHours === '24x7' ? { kind: '24x7' } : (teamCalendar.get(s.supportTeam) ?? business);
+    // A 24x7 service has no zone of its own; its support team's calendar says where its people are.
+    const teamHours = teamCalendar.get(s.supportTeam);
+    const zone = calendar.kind === 'business' ? calendar.timeZone : teamHours?.kind === 'business' ? teamHours.timeZone : org.timeZone;
+    return {
+      ...s,
+      calendar,
+      targets: Object.fromEntries(
+        Object.entries(s.targets).map(([id, t]) => [id, { responseMinutes: t.response, resolutionMinutes: t.resolution }]),
+      ),
+      maintenanceWindows: s.maintenanceWindows.map((w) => ({ ...w, timeZone: w.timeZone ?? zone })),
+    };
+  });
 
   const priorities: PrioritySettings = {
     impact: file.priorities.impact,
@@ -238,6 +257,7 @@ function resolveOrganisation(file: OrganisationFile): Organisation {
     processOwners: file.processOwners,
     nudges: { ...file.nudges, headsUpDays: [...file.nudges.headsUpDays].sort((a, b) => b - a) },
     majorIncidents: file.majorIncidents,
+    changes: resolveChanges(file, org.timeZone),
   };
 }
 

@@ -50,6 +50,14 @@ const secondary: IndexSpec[] = [
 
   // Changes: the CAB agenda and approval reminders ("pending changes by planned start"), and the change calendar.
   { collection: COLLECTIONS.changes, keys: { status: 1, plannedStart: 1 } },
+  // Clash checks: changes on the same service whose window overlaps (`listOverlapping`: a bounded plannedStart range
+  // per service, since a window lasts at most 14 days). Multikey: one entry per service a change touches.
+  { collection: COLLECTIONS.changes, keys: { services: 1, plannedStart: 1 } },
+  // A person's own changes (requested, or theirs to implement) for the App Home.
+  { collection: COLLECTIONS.changes, keys: { 'requester.id': 1, status: 1 } },
+  { collection: COLLECTIONS.changes, keys: { 'implementer.id': 1, status: 1 } },
+  // One change per submitted draft, whatever retries or replicas do.
+  { collection: COLLECTIONS.changes, keys: { intakeKey: 1 }, unique: true, sparse: true },
 
   // Improvements (clause 10): the nudge sweep asks for open actions past their target date; "my actions" lists
   // one owner's actions by status.

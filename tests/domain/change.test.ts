@@ -6,9 +6,10 @@ import {
   reviewChange,
   scheduleChange,
   startChange,
+  withdrawChange,
 } from '../../src/domain/change-actions';
-import { assessRisk, riskLevelFor } from '../../src/domain/change-risk';
-import { changeSchema, type Change } from '../../src/domain/change';
+import { assessRisk, DEFAULT_RISK_BANDS, RISK_QUESTIONS, riskLevelFor } from '../../src/domain/change-risk';
+import { changeLifecycle, changeSchema, type Change } from '../../src/domain/change';
 import { DomainError, InvalidInputError, InvalidTransitionError } from '../../src/domain/errors';
 import { A_MONDAY_MORNING, aChange, anOrganisation, aPersonRef } from '../support/mothers';
 
@@ -16,6 +17,22 @@ const org = anOrganisation(); // change manager: carol; CAB: carol, dave, alice,
 const person = (id: string) => aPersonRef({ id, name: id });
 const at = (minutes: number) => new Date(A_MONDAY_MORNING.getTime() + minutes * 60_000);
 const RISKY = { reach: 'many', outage: 'long', tested: 'partly', backout: 'hard', experience: 'once' };
+/** The small organisation with one standard change template on email. */
+const catalogueOrg = anOrganisation((f) => {
+  f.changes = {
+    standardCatalogue: [
+      {
+        id: 'mailbox-quota',
+        title: 'Raise one mailbox quota',
+        services: ['email'],
+        implementationPlan: 'Set the quota in the admin centre.',
+        backoutPlan: 'Set it back.',
+        testPlan: 'The user can send mail.',
+        duration: '30m',
+      },
+    ],
+  };
+});
 
 describe('createChange', () => {
   it('builds a submitted normal change with its risk assessed', () => {
@@ -23,7 +40,7 @@ describe('createChange', () => {
     expect(change).toMatchObject({
       id: 'CHG-000045',
       type: 'normal',
-      status: 'submitted',
+      status: 'assessed',
       services: ['email'],
       approvals: [],
       clause: '8.5.1',
@@ -38,9 +55,9 @@ describe('createChange', () => {
     expect(changeSchema.parse(change)).toEqual(change);
   });
 
-  it('pre-approves a standard change from its template', () => {
-    const change = aChange({}, { type: 'standard', template: 'mailbox-quota', riskAnswers: {} });
-    expect(change.status).toBe('approved');
+  it('pre-approves a standard change from its template and schedules it at once', () => {
+    const change = aChange({}, { type: 'standard', template: 'mailbox-quota', riskAnswers: {} }, { organisation: catalogueOrg });
+    expect(change.status).toBe('scheduled');
     expect(change.risk.level).toBe('low');
     expect(change.approvals).toEqual([
       { by: { id: 'system', name: 'itsm-bot' }, at: A_MONDAY_MORNING, decision: 'approved', comment: 'Standard change template mailbox-quota', as: 'pre-approved' },
@@ -59,7 +76,7 @@ describe('createChange', () => {
     };
     expect(fields({ plannedEnd: A_MONDAY_MORNING })).toEqual(['plannedEnd']);
     expect(fields({ type: 'standard' })).toEqual(['template']);
-    expect(fields({ backoutPlan: '' })).toEqual(['backoutPlan']);
+    expect(fields({ backoutPlan: '', riskAnswers: RISKY })).toEqual(['backoutPlan']);
     expect(fields({ services: [] })).toEqual(['services']);
     expect(fields({ riskAnswers: { reach: 'few' } })).toEqual(['risk.outage', 'risk.tested', 'risk.backout', 'risk.experience']);
     expect(fields({ plannedStart: at(-60), plannedEnd: at(60) })).toEqual(['plannedStart']);
@@ -67,13 +84,13 @@ describe('createChange', () => {
 
   it('allows an emergency change to start now', () => {
     const change = aChange({}, { type: 'emergency', plannedStart: at(-1), plannedEnd: at(30), implementationPlan: '' });
-    expect(change.status).toBe('submitted');
+    expect(change.status).toBe('assessed');
   });
 });
 
 describe('risk', () => {
   it('bands scores into low, medium and high', () => {
-    expect([0, 3, 4, 8, 9, 19].map(riskLevelFor)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high']);
+    expect([0, 3, 4, 8, 9, 19].map((score) => riskLevelFor(score))).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high']);
   });
 
   it('adds the most critical service touched', () => {
@@ -91,7 +108,7 @@ describe('approval route', () => {
     expect(approvalRoute(aChange(), org)).toEqual({ kind: 'change-manager', approvers: ['carol'], quorum: 1, rejection: 'any' });
     expect(approvalRoute(aChange({}, { riskAnswers: RISKY }), org)).toMatchObject({ kind: 'cab', quorum: 2 });
     expect(approvalRoute(aChange({}, { type: 'emergency' }), org)).toEqual({ kind: 'ecab', approvers: ['carol', 'dave'], quorum: 1, rejection: 'any' });
-    expect(approvalRoute(aChange({}, { type: 'standard', template: 't' }), org)).toEqual({ kind: 'pre-approved' });
+    expect(approvalRoute(aChange({}, { type: 'standard', template: 'mailbox-quota' }, { organisation: catalogueOrg }), org)).toEqual({ kind: 'pre-approved' });
   });
 
   it('lets a change manager approve a low-risk change alone', () => {
@@ -103,7 +120,7 @@ describe('approval route', () => {
   it('needs the CAB quorum for a risky change, and one rejection rejects', () => {
     const risky = aChange({}, { riskAnswers: RISKY });
     const one = decideChange(risky, { actor: person('dave'), now: at(1), decision: 'approved' }, org);
-    expect(one.status).toBe('submitted');
+    expect(one.status).toBe('assessed');
     expect(approvalOutcome(one, org)).toBe('pending');
     expect(pendingApprovers(one, org)).toEqual(['carol', 'alice', 'erin']);
     const two = decideChange(one, { actor: person('alice'), now: at(2), decision: 'approved' }, org);
@@ -117,9 +134,9 @@ describe('approval route', () => {
     const majorityOrg = anOrganisation((f) => (f.approvers.cab.rejection = 'majority'));
     let change = aChange({}, { riskAnswers: RISKY }, { organisation: majorityOrg });
     change = decideChange(change, { actor: person('erin'), now: at(1), decision: 'rejected', comment: 'no' }, majorityOrg);
-    expect(change.status).toBe('submitted');
+    expect(change.status).toBe('assessed');
     change = decideChange(change, { actor: person('alice'), now: at(2), decision: 'rejected', comment: 'no' }, majorityOrg);
-    expect(change.status).toBe('submitted'); // 2 of 4 is not more than half; carol and dave could still approve
+    expect(change.status).toBe('assessed'); // 2 of 4 is not more than half; carol and dave could still approve
     change = decideChange(change, { actor: person('dave'), now: at(3), decision: 'rejected', comment: 'no' }, majorityOrg);
     expect(change.status).toBe('rejected');
   });
@@ -205,5 +222,187 @@ describe('after authorisation', () => {
 
   it('refuses an empty schedule window', () => {
     expect(() => scheduleChange(approved(), { ...ctx, start: at(100), end: at(100) })).toThrow('must be after its start');
+  });
+});
+
+describe('createChange: bad input, each problem at its form field', () => {
+  const problemsOf = (input: Parameters<typeof aChange>[1], organisation = catalogueOrg) => {
+    try {
+      aChange({}, input, { organisation });
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidInputError);
+      return (error as InvalidInputError).fields;
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('names a service that is not in the catalogue', () => {
+    expect(problemsOf({ services: ['email', 'mainframe'] })).toEqual([
+      { path: 'services', message: '"mainframe" is not in the service catalogue; pick services from the list' },
+    ]);
+  });
+
+  it('names a template that is not in the catalogue, and says when there is no catalogue at all', () => {
+    expect(problemsOf({ type: 'standard', template: 'reboot-everything' })).toEqual([
+      { path: 'template', message: '"reboot-everything" is not in the standard change catalogue; pick one of: mailbox-quota' },
+    ]);
+    expect(problemsOf({ type: 'standard', template: 'mailbox-quota' }, org)[0]?.message).toBe(
+      'There are no standard change templates in the organisation file; raise a normal change',
+    );
+  });
+
+  it('keeps a standard change to the services its template covers', () => {
+    expect(problemsOf({ type: 'standard', template: 'mailbox-quota', services: ['vpn'] })).toEqual([
+      { path: 'services', message: 'The template "Raise one mailbox quota" is pre-approved for email only, not vpn; raise a normal change instead' },
+    ]);
+  });
+
+  it('needs a backout plan only once the risk is medium or high (the risk is scored first)', () => {
+    expect(aChange({}, { backoutPlan: '' }).backoutPlan).toBe('');
+    expect(problemsOf({ backoutPlan: '', riskAnswers: RISKY })).toEqual([
+      { path: 'backoutPlan', message: 'A high-risk change needs a backout plan: say how it would be undone if it goes wrong' },
+    ]);
+    const medium = { ...RISKY, reach: 'team', outage: 'short', backout: 'easy' }; // 2 + 1 + 1 + 0 + 1 + email 2 = 7
+    expect(problemsOf({ type: 'emergency', backoutPlan: '', riskAnswers: medium })[0]?.message).toMatch(/^A medium-risk change needs a backout plan/);
+  });
+
+  it('refuses a start in the past for normal and standard changes, never for an emergency', () => {
+    const past = { plannedStart: at(-60), plannedEnd: at(60) };
+    expect(problemsOf(past).map((p) => p.path)).toEqual(['plannedStart']);
+    expect(problemsOf({ ...past, type: 'standard', template: 'mailbox-quota' }).map((p) => p.path)).toEqual(['plannedStart']);
+    expect(aChange({}, { ...past, type: 'emergency' }).status).toBe('assessed');
+  });
+
+  it('reports every problem at once, the first one in the message', () => {
+    try {
+      aChange({}, { services: ['mainframe'], plannedStart: at(-60), plannedEnd: at(60), riskAnswers: { reach: 'many' } }, { organisation: catalogueOrg });
+      throw new Error('expected a failure');
+    } catch (error) {
+      const e = error as InvalidInputError;
+      expect(e.fields.map((f) => f.path)).toEqual(['services', 'plannedStart', 'risk.outage', 'risk.tested', 'risk.backout', 'risk.experience']);
+      expect(e.message).toBe('That change isn\'t valid (services): "mainframe" is not in the service catalogue; pick services from the list.');
+    }
+  });
+
+  it('an end before the start is a plannedEnd problem before anything else is looked at', () => {
+    expect(problemsOf({ plannedEnd: at(-1), services: ['mainframe'] })).toEqual([
+      { path: 'plannedEnd', message: 'The planned end must be after the planned start' },
+    ]);
+  });
+});
+
+describe('createChange: standard changes take the template', () => {
+  it('uses the template’s services, plans and duration, whatever the input says', () => {
+    const change = aChange(
+      {},
+      { type: 'standard', template: 'mailbox-quota', services: [], plannedEnd: undefined, implementationPlan: 'Something else', backoutPlan: '' },
+      { organisation: catalogueOrg },
+    );
+    expect(change).toMatchObject({
+      status: 'scheduled',
+      template: 'mailbox-quota',
+      services: ['email'],
+      implementationPlan: 'Set the quota in the admin centre.',
+      backoutPlan: 'Set it back.',
+      testPlan: 'The user can send mail.',
+      plannedStart: at(24 * 60),
+      plannedEnd: at(24 * 60 + 30),
+    });
+  });
+});
+
+describe('risk: the organisation’s own questionnaire and bands', () => {
+  const custom = anOrganisation((f) => {
+    f.changes = {
+      riskQuestions: [
+        { id: 'customers', text: 'Could customers notice?', options: [{ value: 'no', label: 'No', score: 0 }, { value: 'yes', label: 'Yes', score: 5 }] },
+        { id: 'night', text: 'Is it done at night?', options: [{ value: 'yes', label: 'Yes', score: 0 }, { value: 'no', label: 'No', score: 2 }] },
+      ],
+      riskBands: { low: 2, medium: 6 },
+    };
+  });
+  const scheme = custom.changes;
+
+  it('scores the custom questions plus the service criticality, banded by the custom bands', () => {
+    expect(assessRisk({ customers: 'no', night: 'yes' }, ['low'], scheme)).toEqual({ answers: { customers: 'no', night: 'yes' }, score: 0, level: 'low' });
+    expect(assessRisk({ customers: 'no', night: 'no' }, ['medium'], scheme)).toMatchObject({ score: 3, level: 'medium' });
+    expect(assessRisk({ customers: 'yes', night: 'no' }, [], scheme)).toMatchObject({ score: 7, level: 'high' });
+    expect(riskLevelFor(6, scheme.riskBands)).toBe('medium');
+    expect(riskLevelFor(7, scheme.riskBands)).toBe('high');
+  });
+
+  it('createChange asks the organisation’s questions, not the built-in ones', () => {
+    const change = aChange({}, { riskAnswers: { customers: 'yes', night: 'yes', reach: 'few' } }, { organisation: custom });
+    expect(change.risk).toEqual({ answers: { customers: 'yes', night: 'yes' }, score: 7, level: 'high' }); // email is high: +2
+    expect(approvalRoute(change, custom)).toMatchObject({ kind: 'cab' });
+    expect(() => aChange({}, {}, { organisation: custom })).toThrow('(risk.customers): Answer "Could customers notice?" (no, yes).');
+  });
+
+  it('defaults to the built-in questions and the 3 / 8 bands when the file sets none', () => {
+    expect(org.changes.riskQuestions.map((q) => q.id)).toEqual(RISK_QUESTIONS.map((q) => q.id));
+    expect(org.changes.riskBands).toEqual(DEFAULT_RISK_BANDS);
+    expect(assessRisk(RISKY, ['critical'])).toEqual(assessRisk(RISKY, ['critical'], org.changes));
+  });
+});
+
+describe('lifecycle: assessed, withdrawn, cancelled', () => {
+  const bob = person('bob');
+
+  it('a normal change is assessed on submission and decided from there', () => {
+    expect(changeLifecycle.allowedActions('assessed')).toEqual(['approve', 'reject', 'withdraw', 'cancel']);
+    expect(changeLifecycle.next('submitted', 'assess')).toBe('assessed');
+    // A record stored before `assessed` existed can still be decided.
+    const legacy = aChange({ status: 'submitted' });
+    expect(decideChange(legacy, { actor: person('carol'), now: at(1), decision: 'approved' }, org).status).toBe('approved');
+  });
+
+  it('the requester withdraws before implementation; a second click changes nothing', () => {
+    const change = aChange();
+    const withdrawn = withdrawChange(change, { actor: { id: 'bob', name: 'Bob Brown' }, now: at(3), reason: 'Done by the vendor instead' });
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawal: { at: at(3), by: { id: 'bob' }, reason: 'Done by the vendor instead' } });
+    expect(withdrawChange(withdrawn, { actor: { id: 'bob', name: 'Bob Brown' }, now: at(4) })).toBe(withdrawn);
+    expect(pendingApprovers(withdrawn, org)).toEqual([]);
+    expect(changeLifecycle.isFinal('withdrawn')).toBe(true);
+  });
+
+  it('only the requester may withdraw, and not once work has started', () => {
+    expect(() => withdrawChange(aChange(), { actor: person('carol'), now: at(1) })).toThrow(
+      'Only Bob Brown, who requested CHG-000045, can withdraw it; a change manager can cancel it.',
+    );
+    const started = startChange(decideChange(aChange(), { actor: person('carol'), now: at(1), decision: 'approved' }, org), { actor: bob, now: at(2) });
+    expect(() => withdrawChange(started, { actor: bob, now: at(3) })).toThrow(InvalidTransitionError);
+    expect(() => withdrawChange(started, { actor: bob, now: at(3) })).toThrow("CHG-000045 is implementing; it can't be withdrawn.");
+  });
+
+  it('a decision on a withdrawn change is an invalid transition that says who withdrew it', () => {
+    const withdrawn = withdrawChange(aChange({}, { riskAnswers: RISKY }), { actor: { id: 'bob', name: 'Bob Brown' }, now: at(3) });
+    const decide = () => decideChange(withdrawn, { actor: person('dave'), now: at(4), decision: 'approved' }, org);
+    expect(decide).toThrow(InvalidTransitionError);
+    expect(decide).toThrow('CHG-000045 was withdrawn by Bob Brown; nothing to decide.');
+    try {
+      decide();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'invalid_transition', from: 'withdrawn', action: 'approve' });
+    }
+  });
+
+  it('a change manager cancels (with the role checked when the organisation is given)', () => {
+    expect(() => cancelChange(aChange(), { actor: bob, now: at(1), reason: 'x' }, org)).toThrow(
+      'Only a change manager can cancel CHG-000045; if you requested it, withdraw it instead.',
+    );
+    const cancelled = cancelChange(aChange(), { actor: person('carol'), now: at(1), reason: 'Superseded by CHG-000050' }, org);
+    expect(cancelled.status).toBe('cancelled');
+    expect(() => decideChange(cancelled, { actor: person('carol'), now: at(2), decision: 'approved' }, org)).toThrow(
+      'CHG-000045 was cancelled by carol (Superseded by CHG-000050); nothing to decide.',
+    );
+  });
+
+  it('an emergency change goes to the ECAB, where one member decides, never the requester', () => {
+    const emergency = aChange({ requester: { id: 'dave', name: 'Dave', channel: 'slack' } }, { type: 'emergency' });
+    expect(whyMayNotDecide(emergency, 'dave', org)).toBe('You requested CHG-000045, so someone else must authorise it.');
+    expect(decideChange(emergency, { actor: person('carol'), now: at(1), decision: 'approved' }, org)).toMatchObject({
+      status: 'approved',
+      approvals: [{ as: 'ecab', by: { id: 'carol' } }],
+    });
   });
 });

@@ -10,6 +10,9 @@ import {
   serviceById,
   teamsOf,
 } from '../../src/domain/organisation';
+import { stringify } from 'yaml';
+import { OrganisationFileError, parseOrganisation } from '../../src/config/organisation';
+import { RISK_QUESTIONS } from '../../src/domain/change-risk';
 import { formatPath } from '../../src/domain/validation';
 import { anOrganisation, anOrganisationFile, type FileTree } from '../support/mothers';
 
@@ -261,5 +264,149 @@ describe('organisation lookups', () => {
     expect(matchServices(org, 'Outlook keeps crashing and my laptops fan is loud').map((s) => s.id)).toEqual(['email', 'laptops']); // equal-length matches keep catalogue order
     expect(matchServices(org, 'remote access from home fails').map((s) => s.id)).toEqual(['vpn']);
     expect(matchServices(org, 'emailing is slow')).toEqual([]);
+  });
+});
+
+/** A standard change template as the file writes it, then any overrides. */
+const aTemplate = (overrides: Record<string, unknown> = {}) => ({
+  id: 'mailbox-quota',
+  title: 'Raise one mailbox quota',
+  services: ['email'],
+  implementationPlan: 'Set the quota.',
+  backoutPlan: 'Set it back.',
+  testPlan: 'Send a mail.',
+  duration: '30m',
+  ...overrides,
+});
+
+describe('organisation schema: changes', () => {
+  it('without the section: no templates, no freezes, the built-in questions and bands, daily reminders', () => {
+    expect(anOrganisation().changes).toEqual({
+      standardCatalogue: [],
+      riskQuestions: RISK_QUESTIONS,
+      riskBands: { low: 3, medium: 8 },
+      freezeWindows: [],
+      approvalReminders: { everyMinutes: 1440, escalateBeforeMinutes: 1440 },
+    });
+    expect(anOrganisation().services.every((s) => s.maintenanceWindows.length === 0)).toBe(true);
+  });
+
+  it('resolves templates, freezes, reminders and maintenance windows', () => {
+    const org = anOrganisation((f) => {
+      f.services[1].maintenanceWindows = [{ days: ['sat', 'sun'], start: '22:00', end: '02:00', timeZone: 'America/New_York' }];
+      f.changes = {
+        standardCatalogue: [aTemplate({ implementerTeam: 'infra', duration: '1h30m' })],
+        freezeWindows: [{ id: 'year-end', name: 'Year end', start: '2026-12-24 12:00', end: '2026-12-31', services: ['email'], reason: 'Closing the books.' }],
+        approvalReminders: { every: '12h' },
+      };
+    });
+    expect(org.changes.standardCatalogue).toEqual([
+      { id: 'mailbox-quota', title: 'Raise one mailbox quota', description: '', services: ['email'], implementationPlan: 'Set the quota.', backoutPlan: 'Set it back.', testPlan: 'Send a mail.', durationMinutes: 90, implementerTeam: 'infra' },
+    ]);
+    expect(org.changes.freezeWindows).toEqual([
+      { id: 'year-end', name: 'Year end', start: new Date('2026-12-24T12:00:00Z'), end: new Date('2027-01-01T00:00:00Z'), services: ['email'], reason: 'Closing the books.' },
+    ]);
+    expect(org.changes.approvalReminders).toEqual({ everyMinutes: 720, escalateBeforeMinutes: 1440 });
+    expect(org.services[1]?.maintenanceWindows).toEqual([{ days: ['sat', 'sun'], start: '22:00', end: '02:00', timeZone: 'America/New_York' }]);
+  });
+
+  it('refuses bad fields at their paths', () => {
+    expect(problems((f) => {
+      f.services[0].maintenanceWindows = [{ days: ['sun'], start: '2am', end: '06:00' }, { days: [], start: '02:00', end: '02:00' }];
+      f.changes = {
+        standardCatalogue: [aTemplate({ duration: '0m', backoutPlan: ' ' })],
+        freezeWindows: [{ id: 'x', name: 'X', start: '2026-02-30', end: '14/12/2026', reason: 'r' }],
+        riskBands: { low: 5, medium: 5 },
+        approvalReminders: { every: '10m' },
+      };
+    })).toEqual([
+      'services[0].maintenanceWindows[0].start: must be a time of day as HH:mm, e.g. "09:00" or "17:30"',
+      'services[0].maintenanceWindows[1].days: name at least one day (mon … sun)',
+      'services[0].maintenanceWindows[1].end: must differ from start (02:00); a window needs a length',
+      'changes.standardCatalogue[0].backoutPlan: must not be empty',
+      'changes.standardCatalogue[0].duration: duration must be longer than 0m',
+      'changes.riskBands.medium: must be more than low (5)',
+      'changes.freezeWindows[0].start: must be a date "YYYY-MM-DD" or a date and time "YYYY-MM-DD HH:mm", e.g. 2026-12-14 or "2026-12-14 18:00"',
+      'changes.freezeWindows[0].end: must be a date "YYYY-MM-DD" or a date and time "YYYY-MM-DD HH:mm", e.g. 2026-12-14 or "2026-12-14 18:00"',
+      'changes.approvalReminders.every: remind at most hourly (1h or more)',
+    ]);
+  });
+
+  it('checks services, teams, ids and the order of a freeze', () => {
+    expect(problems((f) => {
+      f.changes = {
+        standardCatalogue: [aTemplate({ services: ['email', 'mainframe'], implementerTeam: 'wizards' }), aTemplate()],
+        freezeWindows: [
+          { id: 'peak', name: 'Peak', start: '2026-12-14', end: '2026-12-01', reason: 'Peak.' },
+          { id: 'close', name: 'Close', start: '2026-06-26 18:00', end: '2026-06-26 17:00', services: ['ledger'], reason: 'Close.' },
+        ],
+        riskQuestions: [
+          { id: 'reach', text: 'Who?', options: [{ value: 'few', label: 'Few', score: 0 }, { value: 'few', label: 'Many', score: 3 }] },
+          { id: 'reach', text: 'Again?', options: [{ value: 'a', label: 'A', score: 0 }, { value: 'b', label: 'B', score: 1 }] },
+        ],
+      };
+    })).toEqual([
+      'changes.standardCatalogue[1].id: template id "mailbox-quota" is already used at index 0; each must be unique',
+      'changes.standardCatalogue[0].services[1]: service "mainframe" is not in the service catalogue (services: email, vpn, laptops)',
+      'changes.standardCatalogue[0].implementerTeam: team "wizards" is not defined (teams: desk, infra)',
+      'changes.freezeWindows[0].end: the freeze ends (2026-12-01) before it starts (2026-12-14)',
+      'changes.freezeWindows[1].services[0]: service "ledger" is not in the service catalogue (services: email, vpn, laptops)',
+      'changes.freezeWindows[1].end: the freeze ends (2026-06-26 17:00) before it starts (2026-06-26 18:00)',
+      'changes.riskQuestions[1].id: question id "reach" is already used at index 0; each must be unique',
+      'changes.riskQuestions[0].options[1].value: answer value "few" is already used at index 0; each must be unique',
+    ]);
+  });
+});
+
+describe('organisation file: changes errors are one located line each', () => {
+  /** The loader's error for the small organisation's YAML after `edit`. */
+  function failureOf(edit: (file: FileTree) => void): { error: OrganisationFileError; text: string } {
+    const text = stringify(anOrganisationFile(edit));
+    try {
+      parseOrganisation(text, 'organisation.yaml');
+    } catch (error) {
+      expect(error).toBeInstanceOf(OrganisationFileError);
+      return { error: error as OrganisationFileError, text };
+    }
+    throw new Error('expected the file to be refused');
+  }
+  const lineOf = (text: string, needle: string, after = 'changes:') => {
+    const lines = text.split('\n');
+    const from = lines.findIndex((l) => l.startsWith(after));
+    return lines.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
+  };
+
+  it('an unknown service in a template points at it', () => {
+    const { error, text } = failureOf((f) => (f.changes = { standardCatalogue: [aTemplate({ services: ['email', 'mainframe'] })] }));
+    expect(error.line).toBe(lineOf(text, '- mainframe'));
+    expect(error.message).toBe(
+      `organisation.yaml:${error.line}:${error.column}: changes.standardCatalogue[0].services[1]: service "mainframe" is not in the service catalogue (services: email, vpn, laptops)`,
+    );
+  });
+
+  it('a freeze that ends before it starts points at its end', () => {
+    const { error, text } = failureOf((f) => (f.changes = { freezeWindows: [{ id: 'peak', name: 'Peak', start: '2026-12-14', end: '2026-12-01', reason: 'Peak.' }] }));
+    expect(error.line).toBe(lineOf(text, 'end: 2026-12-01'));
+    expect(error.message).toMatch(/^organisation\.yaml:\d+:\d+: changes\.freezeWindows\[0\]\.end: the freeze ends \(2026-12-01\) before it starts \(2026-12-14\)$/);
+  });
+
+  it('a bad time of day in a maintenance window points at it', () => {
+    const { error, text } = failureOf((f) => (f.services[2].maintenanceWindows = [{ days: ['sat'], start: '25:00', end: '02:00' }]));
+    expect(error.line).toBe(lineOf(text, 'start: 25:00', 'services:'));
+    expect(error.message).toMatch(/: services\[2\]\.maintenanceWindows\[0\]\.start: must be a time of day as HH:mm, e\.g\. "09:00" or "17:30"$/);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown weekday lists the days', () => {
+    const { error, text } = failureOf((f) => (f.services[0].maintenanceWindows = [{ days: ['sun', 'funday'], start: '02:00', end: '06:00' }]));
+    expect(error.line).toBe(lineOf(text, '- funday', 'services:'));
+    expect(error.message).toMatch(
+      /^organisation\.yaml:\d+:\d+: services\[0\]\.maintenanceWindows\[0\]\.days\[1\]: "funday" is not allowed; use one of: mon, tue, wed, thu, fri, sat, sun$/,
+    );
+  });
+
+  it('a misspelt key in the changes section suggests the right one', () => {
+    const { error } = failureOf((f) => (f.changes = { freezeWindow: [] }));
+    expect(error.message).toContain('changes.freezeWindow: unknown key "freezeWindow" (did you mean "freezeWindows"?); allowed here: standardCatalogue, riskQuestions, riskBands, freezeWindows, approvalReminders');
   });
 });

@@ -1,0 +1,138 @@
+/**
+ * Authorising: the approval card to each approver the route names (once per change and person), decisions from
+ * its buttons (Approve; Reject with a reason; Ask a question), every copy of the card refreshed in place once the
+ * change is decided, and the requester told. The rules (who may decide, quorum, rejection, no second vote) are
+ * the domain's, in change-approval.ts.
+ */
+import { withdrawChange } from '../../src/domain/change-actions';
+import { decideChange, pendingApprovers } from '../../src/domain/change-approval';
+import { isDomainError } from '../../src/domain/errors';
+import type { MessageRef } from '../../src/domain/records';
+import type { ActionEvent, SubmitEvent } from '../../src/engine/events';
+import type { Reply, Turn } from '../../src/engine/flow';
+import { textMessage } from '../../src/engine/message';
+import type { Services } from '../../src/engine/services';
+import { auditActor, personRef, SYSTEM_AUDIT_ACTOR, tell } from '../shared/actors';
+import { timeZoneOf } from '../report-incident/people';
+import { createChangeRepository, type StoredChange } from './change.repository';
+import { KEYS, LIMITS } from './request-change.ids';
+import { approvalCard, askForm, decisionNote, questionMessage, rejectForm, statusWords, TEXT } from './request-change.messages';
+
+const APPROVAL_CARD = 'approval-card';
+
+/**
+ * Sends the approval card to every approver still to decide (once per change and person, whatever retries do) and
+ * keeps where each copy went on the record, so a decision updates them all in place.
+ */
+export async function announceToApprovers(services: Services, stored: StoredChange): Promise<StoredChange> {
+  const change = stored.record;
+  if (change.status !== 'submitted' && change.status !== 'assessed') return stored;
+  const refs: MessageRef[] = [];
+  for (const approver of pendingApprovers(change, services.org)) {
+    if (change.messages.some((m) => m.purpose === APPROVAL_CARD && m.conversationId === approver)) continue;
+    try {
+      const result = await services.notifier.notify({ person: approver }, approvalCard(services.org, change, timeZoneOf(services, approver)), { key: KEYS.approvalCard(change.id, approver) });
+      for (const d of result.deliveries) refs.push({ channel: d.ref.channel, conversationId: approver, messageId: d.ref.ref, purpose: APPROVAL_CARD });
+    } catch (error) {
+      services.logger.warn({ err: error, change: change.id, approver }, 'approval card could not be sent');
+    }
+  }
+  if (refs.length === 0) return stored;
+  const repo = createChangeRepository(services);
+  let current = stored;
+  // A decision may land while the cards are on their way: keep the refs on whatever version is current.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const next = { ...current.record, messages: [...current.record.messages, ...refs.filter((r) => !current.record.messages.some((m) => m.messageId === r.messageId))] };
+      return await repo.save(next, current.version, { actor: SYSTEM_AUDIT_ACTOR, action: 'change.approvers_notified', before: current.record, extra: { cards: refs.length } });
+    } catch (error) {
+      if (!isDomainError(error, 'conflict')) throw error;
+      current = await repo.get(change.id);
+    }
+  }
+  return current;
+}
+
+/** Refreshes every approver's copy of the card; a platform failing on one copy does not undo the decision. */
+async function refreshCards(services: Services, stored: StoredChange): Promise<void> {
+  for (const ref of stored.record.messages.filter((m) => m.purpose === APPROVAL_CARD)) {
+    try {
+      await services.notifier.update({ channel: ref.channel, ref: ref.messageId }, approvalCard(services.org, stored.record, timeZoneOf(services, ref.conversationId)));
+    } catch (error) {
+      services.logger.warn({ err: error, change: stored.record.id, channel: ref.channel }, 'approval card could not be updated');
+    }
+  }
+}
+
+/** Records one decision; the card updates in place, and once the change is decided the requester is told. */
+async function decide(turn: Turn<ActionEvent | SubmitEvent>, changeId: string, decision: 'approved' | 'rejected', comment: string): Promise<Reply> {
+  const { services, actor, now } = turn;
+  const repo = createChangeRepository(services);
+  const stored = await repo.get(changeId);
+  const next = decideChange(stored.record, { actor: personRef(actor), now, decision, comment }, services.org);
+  if (next === stored.record) {
+    // The same decision again (a double click, a replayed card): counted once, said once more.
+    return { update: approvalCard(services.org, stored.record, actor.timeZone), messages: [textMessage(`You already ${decision} ${changeId}.`)] };
+  }
+  const settled = next.status !== stored.record.status;
+  const action = settled ? `change.${next.status}` : 'change.decision_recorded';
+  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action, before: stored.record, extra: { decision, comment } });
+  await refreshCards(services, saved);
+  if (settled) await tell(services, saved.record.requester.id, decisionNote(saved.record, actor.name, comment), KEYS.requesterNote(saved.record.id, saved.version));
+  const said = settled ? `${changeId} is now ${statusWords(saved.record.status)}.` : `Your ${decision === 'approved' ? 'approval' : 'rejection'} of ${changeId} is recorded; more decisions are needed.`;
+  return { update: approvalCard(services.org, saved.record, actor.timeZone), messages: [textMessage(said)] };
+}
+
+/** Approve. */
+export async function approve(turn: Turn<ActionEvent>): Promise<Reply> {
+  return decide(turn, turn.event.value ?? '', 'approved', '');
+}
+
+/** Reject…: the form asking why (checked against the rules first, so nobody fills in a form for nothing). */
+export async function openReject(turn: Turn<ActionEvent>): Promise<Reply> {
+  const repo = createChangeRepository(turn.services);
+  const stored = await repo.get(turn.event.value ?? '');
+  if (stored.record.status !== 'submitted' && stored.record.status !== 'assessed') return { messages: [textMessage(TEXT.decided(stored.record.id, statusWords(stored.record.status)))] };
+  return { messages: [rejectForm(stored.record)] };
+}
+
+/** The rejection form came back. */
+export async function submitReject(turn: Turn<SubmitEvent>): Promise<Reply> {
+  const reason = typeof turn.event.values.reason === 'string' ? turn.event.values.reason.trim() : '';
+  if (reason === '') return { errors: { reason: TEXT.rejectReason } };
+  if (reason.length > LIMITS.comment) return { errors: { reason: `The reason can be ${LIMITS.comment} characters at most` } };
+  return decide(turn, turn.event.state ?? '', 'rejected', reason);
+}
+
+/** Ask a question: the form. */
+export async function openAsk(turn: Turn<ActionEvent>): Promise<Reply> {
+  const stored = await createChangeRepository(turn.services).get(turn.event.value ?? '');
+  return { messages: [askForm(stored.record)] };
+}
+
+/** The question goes to the requester (once per question asked). */
+export async function submitAsk(turn: Turn<SubmitEvent>): Promise<Reply> {
+  const { services, actor } = turn;
+  const question = typeof turn.event.values.question === 'string' ? turn.event.values.question.trim() : '';
+  if (question === '') return { errors: { question: TEXT.questionEmpty } };
+  if (question.length > LIMITS.comment) return { errors: { question: `The question can be ${LIMITS.comment} characters at most` } };
+  const repo = createChangeRepository(services);
+  const stored = await repo.get(turn.event.state ?? '');
+  const asked = stored.record.notes.filter((n) => n.by.id === actor.id).length;
+  const next = { ...stored.record, notes: [...stored.record.notes, { at: turn.now, by: personRef(actor), text: `Question: ${question}` }], updatedAt: turn.now };
+  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action: 'change.question_asked', before: stored.record, extra: { question } });
+  await tell(services, saved.record.requester.id, questionMessage(saved.record, actor.name, question), KEYS.question(saved.record.id, actor.id, asked + 1));
+  return { messages: [textMessage(TEXT.questionSent(saved.record.id, saved.record.requester.name))] };
+}
+
+/** Withdraw: the requester takes the change back before it is decided; approvers' cards say so. */
+export async function withdraw(turn: Turn<ActionEvent>): Promise<Reply> {
+  const { services, actor, now } = turn;
+  const repo = createChangeRepository(services);
+  const stored = await repo.get(turn.event.value ?? '');
+  if (stored.record.requester.id !== actor.id) return { messages: [textMessage(TEXT.onlyRequester(stored.record.id))] };
+  const next = withdrawChange(stored.record, { actor: personRef(actor), now, reason: 'Withdrawn by the requester' });
+  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action: 'change.withdrawn', before: stored.record });
+  await refreshCards(services, saved);
+  return { update: textMessage(`${saved.record.id} was withdrawn.`), messages: [textMessage(`${saved.record.id} was withdrawn; approvers will no longer be asked.`)] };
+}

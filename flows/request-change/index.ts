@@ -1,0 +1,1 @@
+export { requestChangeFlow } from './request-change.flow';
