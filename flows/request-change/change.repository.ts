@@ -8,11 +8,32 @@ import { CLASH_STATUSES } from '../../src/domain/change-schedule';
 import type { Services } from '../../src/engine/services';
 import { COLLECTIONS } from '../../src/store/collections';
 import { createRecordRepository, type Stored } from '../../src/store/record-repository';
+import { CHANGE_STATUSES } from '../../src/domain/change';
+import { localIsoDate } from '../../src/domain/dates';
 import { MAX_WINDOW_DAYS } from './request-change.ids';
 
 /** A change as loaded, with the version a conditional write must expect. */
 export type StoredChange = Stored<Change>;
 
+
+/** States that do not hold a window: not asked for by the clash query. */
+const FREE_STATUSES = CHANGE_STATUSES.filter((status) => !(CLASH_STATUSES as readonly string[]).includes(status));
+
+/**
+ * The service-days a window covers (`payroll@2026-03-07`, UTC days): kept beside each change so "who else changes
+ * these services then?" is an exact multikey lookup on any store. A window lasts at most MAX_WINDOW_DAYS, so a
+ * change has at most (MAX_WINDOW_DAYS + 1) slots per service, and the lookup reads only the changes on those
+ * services on those days, however long the schedule is.
+ */
+export function scheduleSlots(services: readonly string[], start: Date, end: Date): string[] {
+  const days: string[] = [];
+  const last = localIsoDate(new Date(Math.max(start.getTime(), end.getTime() - 1)), 'UTC');
+  for (let day = localIsoDate(start, 'UTC'), n = 0; day <= last && n <= MAX_WINDOW_DAYS + 1; n++) {
+    days.push(day);
+    day = localIsoDate(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000), 'UTC');
+  }
+  return services.flatMap((service) => days.map((day) => `${service}@${day}`));
+}
 
 /** The fields an auditor compares, small enough to keep on every event. */
 export function changeSnapshot(change: Change): Record<string, unknown> {
@@ -41,6 +62,7 @@ export function createChangeRepository(services: Services) {
       prefix: 'CHG',
       clause: '8.5.1',
       snapshot: changeSnapshot,
+      derived: (change) => ({ slots: scheduleSlots(change.services, change.plannedStart, change.plannedEnd) }),
       conflictText: (id) => `${id} was changed by someone else a moment ago. Look at it again and retry.`,
     },
   );
@@ -52,17 +74,17 @@ export function createChangeRepository(services: Services) {
       repo.create(change, { ...options, extra: { title: change.title, requester: change.requester.id } }),
 
     /**
-     * Changes holding a window that overlaps [start, end) on any of `services`. Indexed on (services, plannedStart):
-     * a window lasts at most MAX_WINDOW_DAYS, so only changes starting after `start` minus that can overlap, and
-     * the cost follows the changes near that time on those services, not the size of the schedule.
+     * Changes holding a window that overlaps [start, end) on any of `services`: an exact lookup of the service-days
+     * the window covers (see {@link scheduleSlots}), then the precise overlap. The cost follows the changes on those
+     * services on those days, not the size of the schedule (bench/change-clash.ts).
      */
     async listOverlapping(servicesTouched: readonly string[], start: Date, end: Date, exceptId?: string): Promise<Change[]> {
-      const earliest = new Date(start.getTime() - MAX_WINDOW_DAYS * 86_400_000);
       const found = await repo.find({
-        services: { $in: [...servicesTouched] },
-        plannedStart: { $gt: earliest, $lt: end },
+        // Only the slots are an index lookup: the other conditions are checked on what it finds.
+        slots: { $in: scheduleSlots(servicesTouched, start, end) },
+        status: { $nin: FREE_STATUSES },
+        plannedStart: { $lt: end },
         plannedEnd: { $gt: start },
-        status: { $in: [...CLASH_STATUSES] },
       });
       return found.map((s) => s.record).filter((c) => c.id !== exceptId);
     },

@@ -50,19 +50,27 @@ const secondary: IndexSpec[] = [
 
   // Changes: the CAB agenda and approval reminders ("pending changes by planned start"), and the change calendar.
   { collection: COLLECTIONS.changes, keys: { status: 1, plannedStart: 1 } },
-  // Clash checks: changes on the same service whose window overlaps (`listOverlapping`: a bounded plannedStart range
-  // per service, since a window lasts at most 14 days). Multikey: one entry per service a change touches.
-  { collection: COLLECTIONS.changes, keys: { services: 1, plannedStart: 1 } },
+  // Clash checks: the service-days each change's window covers (`slots`, e.g. `payroll@2026-03-07`), so "who else
+  // changes these services then?" is an exact multikey lookup (`listOverlapping`), not a range over the schedule.
+  { collection: COLLECTIONS.changes, keys: { slots: 1 } },
   // A person's own changes (requested, or theirs to implement) for the App Home.
   { collection: COLLECTIONS.changes, keys: { 'requester.id': 1, status: 1 } },
   { collection: COLLECTIONS.changes, keys: { 'implementer.id': 1, status: 1 } },
   // One change per submitted draft, whatever retries or replicas do.
   { collection: COLLECTIONS.changes, keys: { intakeKey: 1 }, unique: true, sparse: true },
 
-  // Improvements (clause 10): the nudge sweep asks for open actions past their target date; "my actions" lists
-  // one owner's actions by status.
+  // Improvements (clause 10). The nudge sweep (flows/improvement-actions/improvement-nudges.job.ts) asks for open
+  // actions whose target date falls in a bounded window around today (heads-ups ahead, the ladder behind): a
+  // status + targetDate range, so its cost follows what is due. MongoDB plans it on (status, targetDate); the
+  // embedded store indexes a compound index's first key only, and a status-led index would hand it every open
+  // action, so (targetDate, status) gives it the date range instead.
   { collection: COLLECTIONS.improvements, keys: { status: 1, targetDate: 1 } },
-  { collection: COLLECTIONS.improvements, keys: { owner: 1, status: 1 } },
+  { collection: COLLECTIONS.improvements, keys: { targetDate: 1, status: 1 } },
+  // `actions` and the App Home list one owner's (or a manager's team's: `$in` of owners) actions by status. The
+  // owner is a person reference, so the key is `owner.id` (an index on `owner` would match whole objects only).
+  { collection: COLLECTIONS.improvements, keys: { 'owner.id': 1, status: 1 } },
+  // One entry per submitted draft, whatever retries or replicas do (sparse: post-incident reviews have none).
+  { collection: COLLECTIONS.improvements, keys: { intakeKey: 1 }, unique: true, sparse: true },
 
   // Audit: `seq` is the hash chain's order. Unique, so two processes appending at once cannot both take the same
   // place in the chain (the loser retries on DuplicateKeyError); also the verify sweep's page order.

@@ -1,3 +1,4 @@
+import { scheduleSlots } from '../../flows/request-change/change.repository';
 import { as, buttonsOf, button, changeHarness, DETAILS, draftNormal, first, raiseNormal, REQUESTER, riskAnswers, storedChange, textOf } from './request-change.support';
 
 type H = Awaited<ReturnType<typeof changeHarness>>;
@@ -66,5 +67,18 @@ describe('request-change: standard, emergency and the schedule checks', () => {
   it('takes a change asked for in plain words to the change request, not to an incident', async () => {
     const outcome = await h.send({ type: 'message', text: 'I need to patch the payroll DB servers on Saturday' }, as('Nina'));
     expect(buttonsOf(first(outcome)).map((b) => b.value)).toEqual(['standard', 'normal', 'emergency']);
+  });
+});
+
+describe('request-change: schedule slots', () => {
+  it('names every service-day a window covers, and not the day a window ends on at midnight', () => {
+    expect(scheduleSlots(['erp', 'payroll'], new Date('2026-03-07T22:00:00Z'), new Date('2026-03-08T02:00:00Z'))).toEqual([
+      'erp@2026-03-07',
+      'erp@2026-03-08',
+      'payroll@2026-03-07',
+      'payroll@2026-03-08',
+    ]);
+    expect(scheduleSlots(['erp'], new Date('2026-03-07T10:00:00Z'), new Date('2026-03-08T00:00:00Z'))).toEqual(['erp@2026-03-07']);
+    expect(scheduleSlots(['erp'], new Date('2026-03-01T00:00:00Z'), new Date('2026-03-15T00:00:00Z'))).toHaveLength(14);
   });
 });
