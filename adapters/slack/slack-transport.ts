@@ -45,6 +45,9 @@ export function createSlackTransport(options: {
     channel: 'slack',
     // chat.postMessage takes a channel id as it is (chat:write.public lets the bot post where it was not invited).
     reachesConversationsById: true,
+    // conversations.open takes a user id: a person the organisation file lists with one can be DMed before they
+    // ever message the bot.
+    addressOfListed: (listed) => (listed.slackUserId ? { userId: listed.slackUserId } : undefined),
 
     // `key` is optional and extra to the Transport port: when the notifier passes its idempotency key, it travels
     // with the message as metadata (Slack's chat.postMessage has no idempotency key of its own).

@@ -64,19 +64,24 @@ async function refreshCards(services: Services, stored: StoredChange): Promise<v
   }
 }
 
-/** Records one decision; the card updates in place, and once the change is decided the requester is told. */
+/**
+ * Records one decision; the card updates in place, and once the change is decided the requester is told. Two
+ * clicks at once are decided one after the other: the second sees the first and is answered "already".
+ */
 async function decide(turn: Turn<ActionEvent | SubmitEvent>, changeId: string, decision: 'approved' | 'rejected', comment: string): Promise<Reply> {
   const { services, actor, now } = turn;
   const repo = createChangeRepository(services);
-  const stored = await repo.get(changeId);
-  const next = decideChange(stored.record, { actor: personRef(actor), now, decision, comment }, services.org);
-  if (next === stored.record) {
+  const { before, stored: saved, changed } = await repo.update(changeId, (current) => {
+    const next = decideChange(current, { actor: personRef(actor), now, decision, comment }, services.org);
+    if (next === current) return null;
+    const settled = next.status !== current.status;
+    return { next, note: { actor: auditActor(actor), action: settled ? `change.${next.status}` : 'change.decision_recorded', extra: { decision, comment } } };
+  });
+  if (!changed) {
     // The same decision again (a double click, a replayed card): counted once, said once more.
-    return { update: approvalCard(services.org, stored.record, actor.timeZone), messages: [textMessage(`You already ${decision} ${changeId}.`)] };
+    return { update: approvalCard(services.org, saved.record, actor.timeZone), messages: [textMessage(`You already ${decision} ${changeId}.`)] };
   }
-  const settled = next.status !== stored.record.status;
-  const action = settled ? `change.${next.status}` : 'change.decision_recorded';
-  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action, before: stored.record, extra: { decision, comment } });
+  const settled = saved.record.status !== before.status;
   await refreshCards(services, saved);
   if (settled) await tell(services, saved.record.requester.id, decisionNote(saved.record, actor.name, comment), KEYS.requesterNote(saved.record.id, saved.version));
   const said = settled ? `${changeId} is now ${statusWords(saved.record.status)}.` : `Your ${decision === 'approved' ? 'approval' : 'rejection'} of ${changeId} is recorded; more decisions are needed.`;
@@ -129,10 +134,12 @@ export async function submitAsk(turn: Turn<SubmitEvent>): Promise<Reply> {
 export async function withdraw(turn: Turn<ActionEvent>): Promise<Reply> {
   const { services, actor, now } = turn;
   const repo = createChangeRepository(services);
-  const stored = await repo.get(turn.event.value ?? '');
-  if (stored.record.requester.id !== actor.id) return { messages: [textMessage(TEXT.onlyRequester(stored.record.id))] };
-  const next = withdrawChange(stored.record, { actor: personRef(actor), now, reason: 'Withdrawn by the requester' });
-  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action: 'change.withdrawn', before: stored.record });
+  const current = await repo.get(turn.event.value ?? '');
+  if (current.record.requester.id !== actor.id) return { messages: [textMessage(TEXT.onlyRequester(current.record.id))] };
+  const { stored: saved } = await repo.update(current.record.id, (change) => {
+    const next = withdrawChange(change, { actor: personRef(actor), now, reason: 'Withdrawn by the requester' });
+    return next === change ? null : { next, note: { actor: auditActor(actor), action: 'change.withdrawn' } };
+  });
   await refreshCards(services, saved);
   return { update: textMessage(`${saved.record.id} was withdrawn.`), messages: [textMessage(`${saved.record.id} was withdrawn; approvers will no longer be asked.`)] };
 }

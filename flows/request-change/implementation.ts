@@ -25,15 +25,16 @@ function mayImplement(services: Services, change: Change, personId: string): boo
   return personId === implementerOf(change) || services.org.approvers.changeManagers.includes(personId);
 }
 
-/** Started: the change is being implemented. */
+/** Started: the change is being implemented (a second click, or a click racing it, changes nothing). */
 export async function markStarted(turn: Turn<ActionEvent>): Promise<Reply> {
   const { services, actor, now } = turn;
   const repo = createChangeRepository(services);
-  const stored = await repo.get(turn.event.value ?? '');
-  if (!mayImplement(services, stored.record, actor.id)) return { messages: [textMessage(TEXT.onlyImplementer(stored.record.id))] };
-  if (stored.record.status === 'implementing') return { update: implementerCard(services.org, stored.record, actor.timeZone) };
-  const saved = await repo.save(startChange(stored.record, { actor: personRef(actor), now }), stored.version, { actor: auditActor(actor), action: 'change.implementation_started', before: stored.record });
-  return { update: implementerCard(services.org, saved.record, actor.timeZone), messages: [textMessage(TEXT.started(saved.record.id))] };
+  const current = await repo.get(turn.event.value ?? '');
+  if (!mayImplement(services, current.record, actor.id)) return { messages: [textMessage(TEXT.onlyImplementer(current.record.id))] };
+  const { stored, changed } = await repo.update(current.record.id, (change) =>
+    change.status === 'implementing' ? null : { next: startChange(change, { actor: personRef(actor), now }), note: { actor: auditActor(actor), action: 'change.implementation_started' } },
+  );
+  return { update: implementerCard(services.org, stored.record, actor.timeZone), ...(changed ? { messages: [textMessage(TEXT.started(stored.record.id))] } : {}) };
 }
 
 /** Done / Failed: the outcome form (what was done, or what happened). */

@@ -25,6 +25,12 @@ export interface Transport {
    */
   readonly reachesConversationsById?: boolean;
   /**
+   * The address of someone the organisation file lists with an id on this platform (their Slack user id), for a
+   * person who has not used the bot here yet; undefined when the platform cannot start a conversation from an id
+   * alone (Teams needs a conversation reference first).
+   */
+  addressOfListed?(listed: { slackUserId?: string; teamsAadId?: string; email: string }): Record<string, unknown> | undefined;
+  /**
    * Creates a conversation for a piece of work (a channel per major incident) and invites people into it. An
    * optional capability: a platform that cannot create conversations leaves it out, and callers fall back.
    */
@@ -102,12 +108,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const { org, addresses, idempotency, clock, logger } = options;
   const transports = new Map<ChannelKind, Transport>();
 
-  /** The person's most recently used channel that has a transport; the web chat inbox as the last resort. */
+  /**
+   * The person's most recently used channel that has a transport; else a platform that can reach them by the id the
+   * organisation file lists for them (an approver who never used the bot still gets their card on Slack); the web
+   * chat inbox as the last resort.
+   */
   async function sendToPerson(personId: string, message: Message, key: string): Promise<Delivery | null> {
     const known = await addresses.forPerson(personId);
     for (const entry of known) {
       const transport = transports.get(entry.channel);
       if (transport) return { to: personId, ref: await transport.send(entry.address, message, { key }) };
+    }
+    const person = org.people.find((candidate) => candidate.id === personId);
+    if (person) {
+      for (const transport of transports.values()) {
+        const address = transport.addressOfListed?.(person);
+        if (address) return { to: personId, ref: await transport.send(address, message, { key }) };
+      }
     }
     const inbox = transports.get('webchat');
     if (inbox) return { to: personId, ref: await inbox.send({ personId }, message, { key }) };

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import type { AuditActor } from '../domain/audit';
-import { conflict, notFound } from '../domain/errors';
+import { conflict, isDomainError, notFound } from '../domain/errors';
 import type { RecordPrefix } from '../domain/records';
 import type { AuditLog } from './audit-log';
 import type { Counters } from './counters';
@@ -77,7 +77,7 @@ export function createRecordRepository<R extends { id: string }>(
     });
   }
 
-  return {
+  const repository = {
     /** The next record number. A number taken by a write that then fails is skipped, never handed out again. */
     async nextNumber(): Promise<number> {
       return deps.counters.next(recordCounterName(kind.prefix));
@@ -139,11 +139,35 @@ export function createRecordRepository<R extends { id: string }>(
       return { record: valid, version: expectedVersion + 1 };
     },
 
+    /**
+     * Applies `decide` to the current record and saves what it returns; when someone else wrote first (a double
+     * click's twin, a second approver), reloads and decides again, so the rules see every earlier write — up to
+     * `attempts` times, then the `conflict` stands. `decide` returns null when there is nothing to write.
+     */
+    async update(
+      id: string,
+      decide: (current: R) => { next: R; note: Omit<AuditNote<R>, 'before'> } | null,
+      attempts = 3,
+    ): Promise<{ before: R; stored: Stored<R>; changed: boolean }> {
+      for (let attempt = 1; ; attempt++) {
+        const current = await repository.get(id);
+        const decided = decide(current.record);
+        if (!decided) return { before: current.record, stored: current, changed: false };
+        try {
+          const stored = await repository.save(decided.next, current.version, { ...decided.note, before: current.record });
+          return { before: current.record, stored, changed: true };
+        } catch (error) {
+          if (attempt >= attempts || !isDomainError(error, 'conflict')) throw error;
+        }
+      }
+    },
+
     /** Records matching a filter (callers keep to indexed filters: see indexes.ts). */
     async find(filter: Filter, options?: FindOptions): Promise<Stored<R>[]> {
       return (await docs().find(filter, options)).map(toDomain);
     },
   };
+  return repository;
 }
 
 /** The repository of one record kind. */

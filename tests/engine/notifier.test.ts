@@ -61,6 +61,22 @@ describe('notifier', () => {
     expect(result.unreachable).toEqual([]);
   });
 
+  it('reaches a listed person who never used the bot by the platform id the organisation file gives, before the inbox', async () => {
+    const slack = fakeTransport('slack');
+    slack.transport.addressOfListed = (listed) => (listed.slackUserId ? { userId: listed.slackUserId } : undefined);
+    const webchat = fakeTransport('webchat');
+    harness.services.notifier.register(slack.transport);
+    harness.services.notifier.register(webchat.transport);
+    const claire = harness.services.org.people.find((p) => p.id === 'claire-dubois')!;
+    expect(claire.slackUserId).toBeDefined();
+    await harness.services.notifier.notify({ person: 'claire-dubois' }, textMessage('CHG-000001 waits for you'), { key: 'chg-1:card' });
+    expect(slack.sent.map((s) => s.address)).toEqual([{ userId: claire.slackUserId }]);
+    expect(webchat.sent).toEqual([]);
+    // Staff known only by their chat profile are not in the file: the inbox, as before.
+    await harness.services.notifier.notify({ person: 'staff-not-listed' }, textMessage('x'), { key: 'k-unlisted' });
+    expect(webchat.sent.map((s) => s.address)).toEqual([{ personId: 'staff-not-listed' }]);
+  });
+
   it('reports who could not be reached when no channel runs', async () => {
     const result = await harness.services.notifier.notify({ person: 'p3' }, textMessage('x'), { key: 'k3' });
     expect(result).toEqual({ deliveries: [], unreachable: ['p3'], duplicate: false });
