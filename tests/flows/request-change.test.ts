@@ -98,6 +98,21 @@ describe('request-change: authorising', () => {
     expect(textOf(first(late))).toMatch(/withdrawn/i);
   });
 
+  it("shows an approver the changes waiting for them on the App Home, and the card to decide on when they open one", async () => {
+    const changeId = await raiseNormal(h);
+    const priya = h.services.people.resolve({ channel: 'webchat', userId: 'Priya', name: 'Priya' });
+    const home = await h.dispatcher.home(priya, 'webchat');
+    const text = home.map((b) => (b.kind === 'text' || b.kind === 'heading' ? JSON.stringify(b.text) : '')).join(' ');
+    expect(text).toContain('Changes waiting for your decision');
+    expect(text).toContain(changeId);
+    const opened = first(await h.send({ type: 'action', action: 'request-change:view', value: changeId }, PRIYA));
+    expect(buttonsOf(opened).map((b) => b.label)).toEqual(['Approve', 'Reject…', 'Ask a question']);
+    const nina = h.services.people.resolve({ channel: 'webchat', userId: 'Nina', name: 'Nina' });
+    const ninaHome = (await h.dispatcher.home(nina, 'webchat')).map((b) => JSON.stringify(b)).join(' ');
+    expect(ninaHome).toContain('Your changes');
+    expect(ninaHome).not.toContain('waiting for your decision');
+  });
+
   it('lists the schedule and looks a change up by number', async () => {
     const changeId = await raiseNormal(h);
     const schedule = first(await h.send({ type: 'command', command: 'changes', args: '' }, as('Hannah')));
