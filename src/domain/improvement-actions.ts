@@ -94,16 +94,20 @@ export function recordCorrectiveAnalysis(
 }
 
 /**
- * The owner marks it done with evidence of what was done. A corrective action needs its correction and root
- * cause recorded first: without them nobody can later check it was effective.
+ * The owner marks it done, with evidence of what was done. A corrective action must have evidence (clause 10.1
+ * asks for it, and the effectiveness check starts from it) and its correction and root cause recorded first:
+ * without them nobody can later check it was effective. For an improvement the evidence is welcome, not required.
  */
 export function completeImprovement(
   improvement: Improvement,
-  ctx: ImprovementActionContext & { evidence: string },
+  ctx: ImprovementActionContext & { evidence?: string },
 ): Improvement {
   const status = improvementLifecycle.next(improvement.status, 'complete', improvement.id);
-  const evidence = required(ctx.evidence, 'Add evidence of what was done (a link, a document, a short description).');
-  if (improvement.type === 'corrective_action' && (!improvement.correction || !improvement.rootCause)) {
+  const corrective = improvement.type === 'corrective_action';
+  const evidence = corrective
+    ? required(ctx.evidence, 'Add evidence of what was done (a link, a document, a short description).')
+    : (ctx.evidence ?? '').trim();
+  if (corrective && (!improvement.correction || !improvement.rootCause)) {
     throw new DomainError('invalid_input', `Record the correction and the root cause of ${improvement.id} before marking it done.`, {
       missing: [!improvement.correction && 'correction', !improvement.rootCause && 'rootCause'].filter(Boolean),
     });
@@ -112,9 +116,25 @@ export function completeImprovement(
     ...improvement,
     status,
     completedAt: ctx.now,
-    evidence: [...improvement.evidence, { at: ctx.now, by: ctx.actor, text: evidence }],
+    evidence: evidence === '' ? improvement.evidence : [...improvement.evidence, { at: ctx.now, by: ctx.actor, text: evidence }],
+    snoozedUntil: undefined,
     updatedAt: ctx.now,
   };
+}
+
+/**
+ * The owner asks for quiet until `until` (the start of their next working day): the sweep sends nothing about the
+ * entry before then. Only open entries can be snoozed; the snooze is kept on the record (and audited by the caller).
+ */
+export function snoozeImprovement(improvement: Improvement, ctx: ImprovementActionContext & { until: Date }): Improvement {
+  if (!OPEN_IMPROVEMENT_STATUSES.includes(improvement.status)) {
+    throw new DomainError('invalid_transition', `${improvement.id} is ${improvementLifecycle.stateLabel(improvement.status)}; there is nothing to snooze.`, {
+      recordId: improvement.id,
+      from: improvement.status,
+    });
+  }
+  if (ctx.until.getTime() <= ctx.now.getTime()) throw new DomainError('invalid_input', 'A snooze must end in the future.');
+  return { ...improvement, snoozedUntil: ctx.until, updatedAt: ctx.now };
 }
 
 /**

@@ -102,6 +102,8 @@ export const improvementSchema = z.object({
   rootCause: z.string().optional(),
   completedAt: z.date().optional(),
   effectivenessCheck: effectivenessCheckSchema.optional(),
+  /** The owner asked for quiet: no nudge about this entry before this instant (their next working day). */
+  snoozedUntil: z.date().optional(),
   channel: channelSchema,
   messages: z.array(messageRefSchema).default([]),
   clause: z.enum(['10.1', '10.2']),

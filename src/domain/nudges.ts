@@ -13,11 +13,13 @@ import { managerOf, processOwnerOf, type NudgeRecipient, type NudgeSchedule, typ
 /** A nudge due now: a heads-up before the target date, or a step of the escalation ladder after it. */
 export type NudgeDue =
   | { kind: 'heads-up'; stage: string; daysBefore: number; daysLeft: number }
+  | { kind: 'due-today'; stage: 'due-today' }
   | { kind: 'escalation'; stage: string; step: number; daysOverdue: number; notify: NudgeRecipient[] };
 
 /**
  * The latest stage reached on `today`, or null before the first heads-up and for entries no longer open.
- * Heads-ups: the smallest `headsUpDays` value not below the days left (until the due day itself).
+ * Heads-ups: the smallest `headsUpDays` value not below the days left, before the due day.
+ * The due day itself: `due-today` (its own stage, so the owner hears on the day whatever the heads-ups were).
  * Escalations: the last ladder step whose `afterDaysOverdue` has been reached, once at least a day overdue.
  */
 export function nudgeDue(
@@ -40,6 +42,7 @@ export function nudgeDue(
     };
   }
   const daysLeft = daysBetween(today, improvement.targetDate);
+  if (daysLeft === 0) return { kind: 'due-today', stage: 'due-today' };
   const reached = schedule.headsUpDays.filter((d) => d >= daysLeft).sort((a, b) => a - b)[0];
   return reached === undefined ? null : { kind: 'heads-up', stage: `heads-up-${reached}`, daysBefore: reached, daysLeft };
 }
@@ -86,4 +89,19 @@ export function nextDigestAt(now: Date, timeZone: string, digest: NudgeSchedule[
     if (at.toMillis() > now.getTime()) return at.toJSDate();
   }
   return local.plus({ days: 7 }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/** Who hears about a nudge: the owner before and on the due day, the ladder step's people once overdue. */
+export function nudgeAudience(due: NudgeDue): readonly NudgeRecipient[] {
+  return due.kind === 'escalation' ? due.notify : ['owner'];
+}
+
+/**
+ * "Snooze until tomorrow": the start of the person's next working day after today, in their own zone (midnight
+ * tomorrow on a round-the-clock calendar). Nudges about the entry wait until then.
+ */
+export function nextWorkingDayStart(now: Date, calendar: Calendar, timeZone: string): Date {
+  const zone = calendar.kind === 'business' ? calendar.timeZone : timeZone;
+  const tomorrow = DateTime.fromJSDate(now, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+  return calendar.kind === 'business' ? nextWorkingTime(tomorrow, calendar) : tomorrow;
 }

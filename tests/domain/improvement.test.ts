@@ -6,6 +6,7 @@ import {
   decideImprovement,
   deferImprovement,
   recordCorrectiveAnalysis,
+  snoozeImprovement,
   verifyImprovement,
 } from '../../src/domain/improvement-actions';
 import { A_MONDAY_MORNING, anImprovement, aPersonRef } from '../support/mothers';
@@ -80,11 +81,12 @@ describe('improvement lifecycle', () => {
     expect(() => deferImprovement(approved(), { ...ctx(), to: '2026-03-31', reason: 'x', today: '2026-03-02' })).toThrow('already due');
   });
 
-  it('done needs evidence; a corrective action also needs its correction and root cause', () => {
-    expect(() => completeImprovement(approved(), { ...ctx(), evidence: '' })).toThrow('Add evidence');
+  it('done takes evidence; a corrective action needs evidence and its correction and root cause', () => {
     const done = completeImprovement(approved(), { ...ctx(), evidence: 'https://status.example/vpn is live' });
     expect(done).toMatchObject({ status: 'done', completedAt: A_MONDAY_MORNING });
     expect(done.evidence).toHaveLength(1);
+    // An improvement may be marked done without evidence (nothing empty is recorded).
+    expect(completeImprovement(approved(), { ...ctx(), evidence: '  ' }).evidence).toHaveLength(0);
 
     const action = decideImprovement(
       anImprovement({}, { type: 'corrective_action', nonconformity: { what: 'PIRs skipped' } }),
@@ -94,6 +96,7 @@ describe('improvement lifecycle', () => {
       'Record the correction and the root cause of IMP-000012 before marking it done.',
     );
     const analysed = recordCorrectiveAnalysis(action, { ...ctx(), correction: 'Reviewed the 3 open changes', rootCause: 'Close button ignored review state' });
+    expect(() => completeImprovement(analysed, { ...ctx(), evidence: '' })).toThrow('Add evidence');
     expect(completeImprovement(analysed, { ...ctx(), evidence: 'Checklist updated' }).status).toBe('done');
     expect(() => recordCorrectiveAnalysis(approved(), { ...ctx(), rootCause: 'x' })).toThrow('not a corrective action');
   });
@@ -130,5 +133,21 @@ describe('overdue', () => {
     const done = completeImprovement(open, { ...ctx(), evidence: 'Live' });
     expect(isOverdue(done, '2026-04-10')).toBe(false);
     expect(daysOverdue(done, '2026-04-10')).toBe(0);
+  });
+});
+
+describe('snoozeImprovement', () => {
+  const tomorrow = new Date(A_MONDAY_MORNING.getTime() + 23 * 3600_000);
+
+  it('keeps quiet until the given time, on open entries only', () => {
+    expect(snoozeImprovement(approved(), { ...ctx(), until: tomorrow }).snoozedUntil).toEqual(tomorrow);
+    expect(() => snoozeImprovement(approved(), { ...ctx(), until: A_MONDAY_MORNING })).toThrow('in the future');
+    const done = completeImprovement(approved(), { ...ctx(), evidence: 'Live' });
+    expect(() => snoozeImprovement(done, { ...ctx(), until: tomorrow })).toThrow('nothing to snooze');
+  });
+
+  it('is cleared when the entry is done', () => {
+    const snoozed = snoozeImprovement(approved(), { ...ctx(), until: tomorrow });
+    expect(completeImprovement(snoozed, { ...ctx(), evidence: 'Live' }).snoozedUntil).toBeUndefined();
   });
 });

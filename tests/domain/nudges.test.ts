@@ -1,5 +1,5 @@
 import { ALWAYS_OPEN } from '../../src/domain/business-hours';
-import { deliveryTime, nextDigestAt, nudgeDue, nudgeRecipients } from '../../src/domain/nudges';
+import { deliveryTime, nextDigestAt, nextWorkingDayStart, nudgeAudience, nudgeDue, nudgeRecipients } from '../../src/domain/nudges';
 import { indexOrganisation } from '../../src/domain/organisation';
 import { aLondonCalendar, anImprovement, anOrganisation } from '../support/mothers';
 
@@ -13,7 +13,7 @@ describe('nudgeDue', () => {
     ['2026-03-24', { kind: 'heads-up', stage: 'heads-up-7', daysBefore: 7, daysLeft: 7 }],
     ['2026-03-27', { kind: 'heads-up', stage: 'heads-up-7', daysBefore: 7, daysLeft: 4 }],
     ['2026-03-30', { kind: 'heads-up', stage: 'heads-up-1', daysBefore: 1, daysLeft: 1 }],
-    ['2026-03-31', { kind: 'heads-up', stage: 'heads-up-1', daysBefore: 1, daysLeft: 0 }],
+    ['2026-03-31', { kind: 'due-today', stage: 'due-today' }],
     ['2026-04-01', { kind: 'escalation', stage: 'overdue-1', step: 0, daysOverdue: 1, notify: ['owner'] }],
     ['2026-04-07', { kind: 'escalation', stage: 'overdue-7', step: 1, daysOverdue: 7, notify: ['owner', 'manager'] }],
     ['2026-04-20', { kind: 'escalation', stage: 'overdue-14', step: 2, daysOverdue: 20, notify: ['owner', 'manager', 'processOwner'] }],
@@ -64,5 +64,21 @@ describe('delivery and digests', () => {
     // Monday 08:59 → the same morning; Monday 09:00 exactly → next week.
     expect(nextDigestAt(new Date('2026-03-09T08:59:00Z'), 'Europe/London', digest)).toEqual(new Date('2026-03-09T09:00:00Z'));
     expect(nextDigestAt(new Date('2026-03-09T09:00:00Z'), 'Europe/London', digest)).toEqual(new Date('2026-03-16T09:00:00Z'));
+  });
+});
+
+describe('snooze and audience', () => {
+  it('snoozes until the start of the next working day in the person’s zone', () => {
+    // Friday 6 March 2026, 15:00 London → Monday 9 March, 09:00 London.
+    expect(nextWorkingDayStart(new Date('2026-03-06T15:00:00Z'), aLondonCalendar(), 'Europe/London')).toEqual(new Date('2026-03-09T09:00:00Z'));
+    // Monday 07:00 (before opening) → Tuesday 09:00, not the same morning: "until tomorrow".
+    expect(nextWorkingDayStart(new Date('2026-03-02T07:00:00Z'), aLondonCalendar(), 'Europe/London')).toEqual(new Date('2026-03-03T09:00:00Z'));
+    // Round the clock: midnight tomorrow in the person's zone (New York, EST).
+    expect(nextWorkingDayStart(new Date('2026-03-02T15:00:00Z'), ALWAYS_OPEN, 'America/New_York')).toEqual(new Date('2026-03-03T05:00:00Z'));
+  });
+
+  it('heads-ups and the due day go to the owner; escalations to the step’s people', () => {
+    expect(nudgeAudience({ kind: 'due-today', stage: 'due-today' })).toEqual(['owner']);
+    expect(nudgeAudience(nudgeDue(entry, '2026-04-07', schedule)!)).toEqual(['owner', 'manager']);
   });
 });

@@ -1,0 +1,1 @@
+export { improvementActionsFlow } from './improvement-actions.flow';

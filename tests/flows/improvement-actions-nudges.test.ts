@@ -1,0 +1,216 @@
+import { dueWindow, improvementNudgesJob, sweepImprovementNudges } from '../../flows/improvement-actions/improvement-nudges.job';
+import { addDays } from '../../src/domain/dates';
+import { createJobRunner } from '../../src/engine/scheduler';
+import type { Transport } from '../../src/engine/notifier';
+import {
+  exampleOrgWith,
+  fill,
+  first,
+  improvementHarness,
+  press,
+  raise,
+  raiseApproved,
+  stored,
+  textOf,
+  type H,
+} from './improvement-actions.support';
+
+/** The ladder the issue describes: day 1 owner, day 3 owner again, day 7 owner + manager, day 14 manager's manager + process owner. */
+const LADDER = [
+  { afterDaysOverdue: 1, notify: ['owner'] },
+  { afterDaysOverdue: 3, notify: ['owner'] },
+  { afterDaysOverdue: 7, notify: ['owner', 'manager'] },
+  { afterDaysOverdue: 14, notify: ['managersManager', 'processOwner'] },
+];
+const withLadder = () => exampleOrgWith((f) => (f.nudges.escalation = LADDER));
+
+/** What the sweeps sent since `from`: `person: first line`. */
+function sentSince(h: H, from: number): string[] {
+  return h.webchat.sent.slice(from).map((s) => `${s.to}: ${textOf(s.message).split('\n')[0]}`);
+}
+
+const sweep = (h: H) => sweepImprovementNudges(h.services, h.clock.now());
+
+describe('improvement-nudges: the ladder, day by day', () => {
+  let h: H;
+  beforeEach(async () => (h = await improvementHarness({ org: withLadder() })));
+  afterEach(async () => h.close());
+
+  it('heads-ups, the due day, then each ladder step once, to the right people, waiting out the weekend', async () => {
+    const id = await raiseApproved(h, { targetDate: '2026-03-12' }); // a Thursday; owner Mei (Berlin), manager Lukas
+    const log: Record<string, string[]> = {};
+    for (let day = 0; day <= 25; day++) {
+      const date = addDays('2026-03-02', day);
+      const before = h.webchat.sent.length;
+      for (const time of ['T06:00:00Z', 'T10:00:00Z', 'T15:00:00Z']) {
+        h.clock.set(`${date}${time}`);
+        await sweep(h);
+      }
+      const sent = sentSince(h, before);
+      if (sent.length > 0) log[date] = sent;
+    }
+    expect(log).toEqual({
+      '2026-03-05': [`mei-chen: Heads-up: ${id} is due in 7 days. Mark progress, or ask for more time if you need it.`],
+      '2026-03-11': [`mei-chen: Heads-up: ${id} is due in 1 day. Mark progress, or ask for more time if you need it.`],
+      '2026-03-12': [`mei-chen: ${id} is due today. Mark it done, or ask for more time with a reason.`],
+      '2026-03-13': [`mei-chen: ${id} is 1 day overdue. Mark it done, note progress, or ask for a new date with a reason.`],
+      // Day 3 is Sunday 15 March: it waits for Monday (then 4 days overdue, still the day-3 step).
+      '2026-03-16': [`mei-chen: ${id} is 4 days overdue. Mark it done, note progress, or ask for a new date with a reason.`],
+      '2026-03-19': [
+        `mei-chen: ${id} is 7 days overdue. Mark it done, note progress, or ask for a new date with a reason.`,
+        expect.stringMatching(new RegExp(`^lukas-becker: ${id} is 7 days overdue and Mei Chen has not closed it`)),
+      ],
+      '2026-03-26': [
+        expect.stringMatching(new RegExp(`^tom-okafor: ${id} is 14 days overdue`)),
+        expect.stringMatching(new RegExp(`^george-evans: ${id} is 14 days overdue`)),
+      ],
+    });
+    const nudged = (await h.services.audit.listForRecord('improvement', id)).filter((e) => e.action === 'improvement.nudged');
+    expect(nudged.map((e) => e.after?.stage)).toEqual(['heads-up-7', 'heads-up-1', 'due-today', 'overdue-1', 'overdue-3', 'overdue-7', 'overdue-14']);
+  });
+
+  it('the owner’s nudge is her card: answering Done refreshes it and stops the ladder', async () => {
+    const id = await raiseApproved(h, { targetDate: '2026-03-03' });
+    h.clock.set('2026-03-04T10:00:00Z');
+    expect((await sweep(h)).overdue).toBe(1);
+    const nudge = h.webchat.to('mei-chen').at(-1)!;
+    expect(textOf(nudge.message)).toContain('[Done]');
+    await fill(h, first(await press(h, 'done', id)), { evidence: 'Page is live.' });
+    expect(h.webchat.updated.filter((u) => u.ref.ref === nudge.ref).at(-1)?.message.blocks.some((b) => b.kind === 'actions')).toBe(false);
+    const before = h.webchat.sent.length;
+    for (const date of ['2026-03-06', '2026-03-10', '2026-03-20']) {
+      h.clock.set(`${date}T10:00:00Z`);
+      await sweep(h);
+    }
+    expect(h.webchat.sent.length).toBe(before);
+  });
+
+  it('a deferral starts the ladder again from the new date', async () => {
+    const id = await raiseApproved(h, { targetDate: '2026-03-03' });
+    h.clock.set('2026-03-04T10:00:00Z');
+    await sweep(h);
+    await fill(h, first(await press(h, 'defer', id)), { targetDate: '2026-03-06', reason: 'Waiting on the vendor.' });
+    expect((await sweep(h)).headsUps).toBe(1); // due in 2 days: the 7-day heads-up for the new date
+    h.clock.set('2026-03-06T10:00:00Z');
+    expect((await sweep(h)).dueToday).toBe(1);
+  });
+
+  it('Snooze until tomorrow: nothing until her next working day starts, then the stage reached', async () => {
+    const id = await raiseApproved(h, { targetDate: '2026-03-04' });
+    h.clock.set('2026-03-05T09:00:00Z'); // Thursday 10:00 Berlin
+    await press(h, 'snooze', id);
+    const before = h.webchat.sent.length;
+    h.clock.set('2026-03-05T14:00:00Z');
+    expect(await sweep(h)).toMatchObject({ snoozed: 1, overdue: 0 });
+    h.clock.set('2026-03-06T07:29:00Z'); // Friday 08:29 Berlin: not yet
+    expect((await sweep(h)).snoozed).toBe(1);
+    h.clock.set('2026-03-06T07:30:00Z');
+    expect((await sweep(h)).overdue).toBe(1);
+    expect(sentSince(h, before)).toEqual([expect.stringContaining(`${id} is 2 days overdue`)]);
+  });
+
+  it('reads only the window of target dates that can be due (14-day ladder + 7 catch-up days behind, 7-day heads-up ahead)', () => {
+    expect(dueWindow('2026-03-10', h.services.org.nudges)).toEqual({ from: '2026-02-16', to: '2026-03-18' });
+  });
+});
+
+describe('improvement-nudges: quiet hours across time zones', () => {
+  let h: H;
+  const adelaide = () =>
+    exampleOrgWith((f) => {
+      f.people.push({ id: 'kylie-nguyen', name: 'Kylie Nguyen', email: 'kylie.nguyen@northwind-logistics.example', timeZone: 'Australia/Adelaide', manager: 'lukas-becker', webchatName: 'Kylie' });
+    });
+  beforeEach(async () => (h = await improvementHarness({ org: adelaide() })));
+  afterEach(async () => h.close());
+
+  it('Adelaide, London and New York each hear on their own due day, in their own working hours', async () => {
+    await raise(h, { owner: 'Kylie Nguyen', targetDate: '2026-03-04' });
+    await raise(h, { owner: 'Jamie Cole', targetDate: '2026-03-04' });
+    await raise(h, { owner: 'Fatima Rahman', targetDate: '2026-03-04' });
+    const at = async (instant: string) => {
+      h.clock.set(instant);
+      const before = h.webchat.sent.length;
+      await sweep(h);
+      return sentSince(h, before).map((s) => s.split(':')[0]);
+    };
+    // Tue 20:00 London, Wed 06:30 Adelaide (both closed), Tue 15:00 New York: only Fatima hears (due tomorrow).
+    expect(await at('2026-03-03T20:00:00Z')).toEqual(['fatima-rahman']);
+    // Wed 09:30 Adelaide: due today there, while it is still Tuesday night in London and New York.
+    expect(await at('2026-03-03T23:00:00Z')).toEqual(['kylie-nguyen']);
+    expect(textOf(h.webchat.to('kylie-nguyen').at(-1)!.message)).toContain('is due today');
+    expect(await at('2026-03-04T07:00:00Z')).toEqual([]); // Adelaide 17:30 (closed), London 07:00, New York 02:00
+    expect(await at('2026-03-04T09:30:00Z')).toEqual(['jamie-cole']); // London 09:30 Wed
+    expect(await at('2026-03-04T14:30:00Z')).toEqual(['fatima-rahman']); // New York 09:30 Wed (EST)
+    expect(await at('2026-03-04T18:00:00Z')).toEqual([]);
+  });
+});
+
+describe('improvement-nudges: exactly once', () => {
+  let h: H;
+  afterEach(async () => h.close());
+
+  it('across a restart: a second process on the same store sends nothing already sent, and what is newly due', async () => {
+    h = await improvementHarness();
+    await raiseApproved(h, { targetDate: '2026-03-03' });
+    h.clock.set('2026-03-03T10:00:00Z');
+    expect((await sweep(h)).dueToday).toBe(1);
+    const restarted = await improvementHarness({ store: h.store, clock: h.clock });
+    expect(await sweepImprovementNudges(restarted.services, h.clock.now())).toMatchObject({ dueToday: 0, overdue: 0, failed: 0 });
+    expect(restarted.webchat.sent).toHaveLength(0);
+    h.clock.set('2026-03-04T10:00:00Z');
+    expect((await sweepImprovementNudges(restarted.services, h.clock.now())).overdue).toBe(1);
+    expect(restarted.webchat.sent.map((s) => s.to)).toEqual(['mei-chen']);
+    await restarted.close();
+  });
+
+  it('two replicas sweeping at once send each nudge once; the job’s lease lets one run', async () => {
+    h = await improvementHarness();
+    await raiseApproved(h, { targetDate: '2026-03-03' });
+    await raiseApproved(h, { targetDate: '2026-03-03', title: 'Second' });
+    const other = await improvementHarness({ store: h.store, clock: h.clock });
+    h.clock.set('2026-03-03T10:00:00Z');
+    const [a, b] = await Promise.all([sweep(h), sweepImprovementNudges(other.services, h.clock.now())]);
+    expect(a.dueToday + b.dueToday).toBe(2);
+    expect([...h.webchat.sent, ...other.webchat.sent].filter((s) => textOf(s.message).includes('due today'))).toHaveLength(2);
+
+    h.clock.set('2026-03-04T10:00:00Z');
+    const runner = (hh: H) => createJobRunner({ jobs: [improvementNudgesJob(hh.services)], locks: hh.services.locks, clock: hh.clock, logger: hh.services.logger });
+    const runs = await Promise.all([runner(h).run('improvement-nudges'), runner(other).run('improvement-nudges')]);
+    expect(runs.map((r) => r.status).sort()).toEqual(['completed', 'skipped']);
+    const done = runs.find((r) => r.status === 'completed');
+    expect(done?.status === 'completed' && done.result.counts).toMatchObject({ overdue: 2, unreachable: 0 });
+    await other.close();
+  });
+
+  it('a notifier failing mid-sweep: the rest continue, the failed one goes in the next sweep', async () => {
+    h = await improvementHarness();
+    await raiseApproved(h, { targetDate: '2026-03-03' });
+    await raiseApproved(h, { targetDate: '2026-03-03', owner: 'Jamie Cole', title: 'Jamie’s' });
+    let failures = 1;
+    const flaky: Transport = {
+      channel: 'webchat',
+      async send(address, message, options) {
+        if (address.personId === 'mei-chen' && failures-- > 0) throw new Error('web chat inbox unavailable');
+        return h.webchat.transport.send(address, message, options);
+      },
+      update: (ref, message) => h.webchat.transport.update(ref, message),
+    };
+    h.services.notifier.register(flaky);
+    h.clock.set('2026-03-03T10:00:00Z');
+    expect(await sweep(h)).toMatchObject({ dueToday: 1, failed: 1 });
+    expect(await sweep(h)).toMatchObject({ dueToday: 1, failed: 0 });
+    expect(await sweep(h)).toMatchObject({ dueToday: 0, failed: 0 });
+    expect(h.webchat.sent.filter((s) => textOf(s.message).includes('due today')).map((s) => s.to).sort()).toEqual(['jamie-cole', 'mei-chen']);
+  });
+
+  it('someone reachable on no channel is logged and returned, not silently dropped', async () => {
+    h = await improvementHarness({ reachable: false });
+    const id = await raiseApproved(h, { targetDate: '2026-03-03' });
+    expect((await stored(h, id)).status).toBe('approved');
+    h.clock.set('2026-03-03T10:00:00Z');
+    const result = await sweep(h);
+    expect(result.unreachable).toEqual([{ improvement: id, person: 'mei-chen', stage: 'due-today' }]);
+    expect(h.logger.lines.some((l) => l.level === 'warn' && l.msg === 'nudge recipient is reachable on no channel')).toBe(true);
+  });
+});
+
