@@ -1,8 +1,9 @@
 /**
  * The confidence gate: answer only when the best section matches well, otherwise say so and offer the owner.
  * Two signals: coverage (how much of the question, by rarity, the section speaks to) and the BM25+ score per
- * typed term (how strongly it does), taken together as ln(1 + score per term) + coverage, so a strong match on
- * most of the question passes and a passing mention of one or two of its words does not. Thresholds calibrated on
+ * typed term MiniSearch searched (how strongly it does; a large pack leaves the commonest out, search-plan.ts),
+ * taken together as ln(1 + score per term) + coverage, so a strong match on most of the question passes and a
+ * passing mention of one or two of its words does not. Thresholds calibrated on
  * the tuned part of tests/qa/questions.json only, with a margin above the strongest unanswerable question there;
  * the held-out part is scored, never tuned on (see tools/eval-qa.ts).
  */
@@ -48,7 +49,8 @@ export function judge(index: KnowledgeIndex, question: string, reader: Reader): 
   const hits = index.search(question, reader, 6);
   const best = hits[0];
   if (!best) return { confident: false, also: [], hits, terms };
-  const confident = best.coverage >= MIN_COVERAGE && confidenceOf(best, terms) >= MIN_CONFIDENCE;
+  // The score is out of the terms MiniSearch was asked about: on a large pack the commonest are not (search-plan.ts).
+  const confident = best.coverage >= MIN_COVERAGE && confidenceOf(best, Math.max(1, Math.min(terms, best.searched))) >= MIN_CONFIDENCE;
   const also = confident
     ? hits.slice(1).filter((hit) => hit.section.key !== best.section.key && hit.relevance >= best.relevance * ALSO_RELATIVE && hit.coverage >= MIN_COVERAGE).slice(0, 2)
     : [];

@@ -1,17 +1,19 @@
 /**
  * The knowledge index: every `##`/`###` section of the process documents in MiniSearch (BM25+, prefix and fuzzy
  * search, headings and titles boosted), queried through the ITSM glossary with typos corrected against the pack's
- * words, and MiniSearch's leading candidates re-ranked (rerank.ts). It answers "which sections fit this question,
- * how well, and how much of the question do they cover" — the flow decides whether that is good enough.
+ * words, within a budget of sections per question so a large pack stays fast (search-plan.ts), and MiniSearch's
+ * leading candidates re-ranked (rerank.ts). It answers "which sections fit this question, how well, and how much
+ * of the question do they cover" — the flow decides whether that is good enough.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import MiniSearch from 'minisearch';
+import MiniSearch, { type Query } from 'minisearch';
 import type { Logger } from '../../src/engine/logger';
 import { glossary as shippedGlossary, type Glossary } from './glossary';
 import { parseMarkdownDocument, type DocumentInfo, type ParsedSection } from './markdown-sections';
 import { buildQuery } from './query';
-import { featuresOf, relevanceOf, type Features, type RerankWeights, type SectionProfile } from './rerank';
+import { coverageIn, featuresOf, relevanceOf, type Features, type RerankWeights, type SectionProfile } from './rerank';
+import { HEADING_BUDGET, planSearch, SECTION_BUDGET, type SearchBudget, type TermCosts } from './search-plan';
 import { termsOf } from './terms';
 import { createVocabulary, MIN_PREFIX } from './vocabulary';
 
@@ -37,6 +39,11 @@ export interface KnowledgeHit {
   relevance: number;
   /** The signals the relevance was made of. */
   features: Features;
+  /**
+   * How many of the question's typed terms MiniSearch was asked about: all of them, unless some were too common to
+   * search on a large pack (search-plan.ts). `score` is out of these.
+   */
+  searched: number;
 }
 
 /** A document left out of the index, and why. */
@@ -75,8 +82,12 @@ export interface Tuning {
   boost: { heading: number; parent: number; title: number; body: number };
   bm25: { k: number; b: number; d: number };
   weights: { fuzzy: number; prefix: number };
-  /** How many of MiniSearch's candidates the second pass re-ranks. */
+  /** How many of MiniSearch's leading candidates are cut down to `depth` by score and coverage. */
+  pool: number;
+  /** How many candidates the second pass re-ranks. */
   depth: number;
+  /** How many sections MiniSearch may score per question, in all fields and in headings (see search-plan.ts). */
+  budget: SearchBudget;
   rerank: RerankWeights;
 }
 
@@ -84,7 +95,9 @@ export const DEFAULT_TUNING: Tuning = {
   boost: { heading: 3, parent: 1.5, title: 1.5, body: 1 },
   bm25: { k: 1.2, b: 0.9, d: 0.5 },
   weights: { fuzzy: 0.4, prefix: 0.5 },
+  pool: 100,
   depth: 30,
+  budget: { everywhere: SECTION_BUDGET, headings: HEADING_BUDGET },
   rerank: { bm25: 1, coverage: 1, heading: 0.5, title: 0.2, proximity: 0.4 },
 };
 
@@ -101,29 +114,57 @@ export function mayRead(doc: DocumentInfo, reader: Reader): boolean {
   return doc.audience.length === 0 || doc.audience.some((team) => reader.teams.includes(team));
 }
 
-function profileOf(section: KnowledgeSection): SectionProfile {
-  const heading = new Set(termsOf(`${section.parent ?? ''} ${section.heading}`));
-  const title = new Set(termsOf(section.doc.title));
-  const sequence = termsOf(`${section.heading}\n${section.body}`);
+/** A section's fields as search terms, tokenised once: MiniSearch indexes them and the re-ranking reads them. */
+interface TokenisedSection {
+  heading: string[];
+  parent: string[];
+  title: string[];
+  body: string[];
+}
+
+function profileOf(tokens: TokenisedSection): SectionProfile {
+  const heading = new Set([...tokens.parent, ...tokens.heading]);
+  const title = new Set(tokens.title);
+  const sequence = [...tokens.heading, ...tokens.body];
   return { all: new Set([...title, ...heading, ...sequence]), heading, title, sequence };
 }
+
+/**
+ * Near spellings of a known word ("nonconformance", "nonconformances") count a little in MiniSearch's score, and so
+ * in the gate's. Unknown words get the pack's own typo correction instead (vocabulary.ts, searched as a term of its
+ * own and so within the budget); and a word in more sections than this is not expanded at all, since its near
+ * spellings are as common and their sections are not in the search budget.
+ */
+const FUZZY_MAX_SECTIONS = 150;
+
+/** The fields a common word is still searched in when searching it everywhere would cost too much. */
+const HEADING_FIELDS = ['heading', 'parent', 'title'];
 
 /** Builds the index over parsed documents (from a folder, or made in memory by tests and benchmarks). */
 export function createKnowledgeIndex(documents: readonly SourceDocument[], options: { glossary?: Glossary; dir?: string; skipped?: SkippedDocument[]; tuning?: Tuning } = {}): KnowledgeIndex {
   const glossary = options.glossary ?? shippedGlossary;
   const tuning = options.tuning ?? DEFAULT_TUNING;
-  const sections: KnowledgeSection[] = documents.flatMap(({ info, sections: parsed }) =>
-    parsed.map((s) => ({ key: `${info.file}#${s.anchor}`, anchor: s.anchor, heading: s.heading, ...(s.parent ? { parent: s.parent } : {}), body: s.body, doc: info })),
-  );
+  const sections: KnowledgeSection[] = [];
+  const tokens: TokenisedSection[] = [];
+  for (const { info, sections: parsed } of documents) {
+    const title = termsOf(info.title);
+    for (const s of parsed) {
+      sections.push({ key: `${info.file}#${s.anchor}`, anchor: s.anchor, heading: s.heading, ...(s.parent ? { parent: s.parent } : {}), body: s.body, doc: info });
+      tokens.push({ heading: termsOf(s.heading), parent: termsOf(s.parent ?? ''), title, body: termsOf(s.body) });
+    }
+  }
+  // Fields reach MiniSearch already as terms joined by spaces: the text is tokenised once, not once per use.
   const mini = new MiniSearch<IndexedFields>({
     fields: ['heading', 'parent', 'title', 'body'],
     idField: 'id',
-    tokenize: (text) => termsOf(text),
+    tokenize: (text) => (text === '' ? [] : text.split(' ')),
     processTerm: (term) => term,
   });
-  mini.addAll(sections.map((s, id) => ({ id, heading: s.heading, parent: s.parent ?? '', title: s.doc.title, body: s.body })));
-  const profiles = sections.map(profileOf);
+  mini.addAll(tokens.map((t, id) => ({ id, heading: t.heading.join(' '), parent: t.parent.join(' '), title: t.title.join(' '), body: t.body.join(' ') })));
+  const profiles = tokens.map(profileOf);
   const vocabulary = createVocabulary(profiles.map((p) => p.all));
+  const headingVocabulary = createVocabulary(profiles.map((p) => (p.title.size === 0 ? p.heading : new Set([...p.heading, ...p.title]))));
+  const costs: TermCosts = { sections: sections.length, everywhere: (term) => vocabulary.reachCount(term), inHeadings: (term) => headingVocabulary.reachCount(term) };
 
   return {
     documents: documents.map((d) => d.info),
@@ -135,26 +176,38 @@ export function createKnowledgeIndex(documents: readonly SourceDocument[], optio
       if (sections.length === 0) return [];
       const query = buildQuery(question, vocabulary, glossary);
       if (query.concepts.length === 0) return [];
-      const results = mini.search([...query.searchTerms.keys()].join(' '), {
+      const plan = planSearch(query.searchTerms, costs, tuning.budget);
+      const queries: Query[] = [];
+      if (plan.everywhere.length > 0) queries.push(plan.everywhere.join(' '));
+      if (plan.headingsOnly.length > 0) queries.push({ queries: [plan.headingsOnly.join(' ')], fields: HEADING_FIELDS });
+      const results = mini.search({ queries, combineWith: 'OR' }, {
         tokenize: (text) => text.split(' '),
         processTerm: (term) => term,
         boost: tuning.boost,
         bm25: tuning.bm25,
         boostTerm: (term) => query.searchTerms.get(term) ?? 1,
         prefix: (term) => term.length >= MIN_PREFIX,
-        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        fuzzy: (term) => (term.length >= 5 && vocabulary.has(term) && costs.everywhere(term) <= FUZZY_MAX_SECTIONS ? 0.2 : false),
         maxFuzzy: 2,
         weights: tuning.weights,
         combineWith: 'OR',
         filter: (result) => mayRead(sections[result.id as number]!.doc, reader),
       });
+      const asked = new Set([...plan.everywhere, ...plan.headingsOnly]);
+      const searched = query.concepts.filter((concept) => asked.has(concept.term)).length;
       const top = results[0]?.score ?? 0;
+      // A first, cheap cut: MiniSearch's score with the question's coverage (set look-ups only) over a wider pool, so
+      // a section that speaks to the common words MiniSearch was not asked about (search-plan.ts) is still re-ranked.
+      const weigh = (score: number, coverage: number) => tuning.rerank.bm25 * (top > 0 ? score / top : 0) + tuning.rerank.coverage * coverage;
       return results
+        .slice(0, tuning.pool)
+        .map((result) => ({ id: result.id as number, score: result.score, cut: weigh(result.score, coverageIn(query.concepts, profiles[result.id as number]!.all)) }))
+        .sort((a, b) => b.cut - a.cut)
         .slice(0, tuning.depth)
         .map((result) => {
-          const id = result.id as number;
+          const id = result.id;
           const features = featuresOf(query.concepts, profiles[id]!, result.score, top);
-          return { section: sections[id]!, score: result.score, coverage: features.coverage, relevance: relevanceOf(features, tuning.rerank), features };
+          return { section: sections[id]!, score: result.score, coverage: features.coverage, relevance: relevanceOf(features, tuning.rerank), features, searched };
         })
         .sort((a, b) => b.relevance - a.relevance)
         .slice(0, limit);

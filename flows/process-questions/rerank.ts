@@ -44,18 +44,30 @@ export interface RerankWeights {
 /** Words apart at most for two concepts to count as standing together. */
 const NEAR = 4;
 
+/**
+ * The strongest of `matches` that `terms` hold. Whichever side is smaller is walked: on a large pack a short word
+ * reaches hundreds of words by prefix, more than a section has.
+ */
+function strongest(matches: ReadonlyMap<string, number>, terms: ReadonlySet<string>): number {
+  let best = 0;
+  if (matches.size <= terms.size) {
+    for (const [term, strength] of matches) if (strength > best && terms.has(term)) best = strength;
+  } else {
+    for (const term of terms) {
+      const strength = matches.get(term);
+      if (strength !== undefined && strength > best) best = strength;
+    }
+  }
+  return best;
+}
+
 /** The strength with which `terms` contain the concept: its best match. */
 function found(concept: Concept, terms: ReadonlySet<string>): number {
-  let best = 0;
-  for (const [term, strength] of concept.matches) if (strength > best && terms.has(term)) best = strength;
+  let best = strongest(concept.matches, terms);
   for (const phrase of concept.phrases) {
     if (phrase.strength <= best) continue;
     let least = phrase.strength;
-    for (const part of phrase.parts) {
-      let inPart = 0;
-      for (const [term, strength] of part) if (strength > inPart && terms.has(term)) inPart = strength;
-      least = Math.min(least, inPart * phrase.strength);
-    }
+    for (const part of phrase.parts) least = Math.min(least, strongest(part, terms) * phrase.strength);
     best = Math.max(best, least);
   }
   return best;

@@ -5,7 +5,7 @@
  */
 import glossaryData from './glossary.json';
 
-const SPELLINGS: Readonly<Record<string, string>> = glossaryData.spellings;
+const SPELLINGS: ReadonlyMap<string, string> = new Map(Object.entries(glossaryData.spellings));
 
 /**
  * Words that carry no meaning for retrieval: articles, pronouns, auxiliaries, question words and chat filler.
@@ -78,12 +78,28 @@ export function words(text: string): string[] {
     .filter((word) => word !== '');
 }
 
-/** One word as a search term: UK spelling, stemmed; null for filler words and single letters. */
-export function processWord(word: string): string | null {
-  const folded = SPELLINGS[word] ?? word;
+function processUncached(word: string): string | null {
+  const folded = SPELLINGS.get(word) ?? word;
   if (folded.length < 2 && !/\d/.test(folded)) return null;
   if (isStopWord(folded)) return null;
   return stem(folded);
+}
+
+/**
+ * Words already processed: a pack of 10 000 sections repeats a few tens of thousands of distinct words millions of
+ * times, and stemming each occurrence again was half of the index build. Cleared when it grows past this many.
+ */
+const processed = new Map<string, string | null>();
+const MAX_PROCESSED = 200_000;
+
+/** One word as a search term: UK spelling, stemmed; null for filler words and single letters. */
+export function processWord(word: string): string | null {
+  const known = processed.get(word);
+  if (known !== undefined) return known;
+  if (processed.size >= MAX_PROCESSED) processed.clear();
+  const term = processUncached(word);
+  processed.set(word, term);
+  return term;
 }
 
 /** The search terms of a text, in order (repeats kept: the index counts them). */
@@ -98,5 +114,5 @@ export function termsOf(text: string): string[] {
 
 /** Every word of a text as a stem, filler included: what glossary phrases are matched against. */
 export function stemsOf(text: string): string[] {
-  return words(text).map((word) => stem(SPELLINGS[word] ?? word));
+  return words(text).map((word) => stem(SPELLINGS.get(word) ?? word));
 }

@@ -10,6 +10,7 @@ import { questionIntentScore } from '../../flows/process-questions/question-inte
 import { questionProblem } from '../../flows/process-questions/question-checks';
 import { buildQuery } from '../../flows/process-questions/query';
 import { coverageIn } from '../../flows/process-questions/rerank';
+import { planSearch } from '../../flows/process-questions/search-plan';
 import { stem, termsOf } from '../../flows/process-questions/terms';
 import { createVocabulary, editDistance } from '../../flows/process-questions/vocabulary';
 import { reportIncidentFlow } from '../../flows/report-incident';
@@ -102,6 +103,18 @@ describe('process documents: search', () => {
     const [p2] = buildQuery('p2?', vocabulary, glossary).concepts;
     expect(coverageIn([p2!], new Set(['high', 'priority']))).toBeGreaterThan(0);
     expect(coverageIn([p2!], new Set(['high']))).toBe(0);
+  });
+
+  it('searches the rarest terms everywhere within the budget, common ones in headings only, and always one', () => {
+    const df: Record<string, number> = { firewall: 40, port: 300, chang: 6000, servic: 8000 };
+    const inHeadings: Record<string, number> = { firewall: 5, port: 20, chang: 400, servic: 900 };
+    const costs = { sections: 10_000, everywhere: (t: string) => df[t] ?? 0, inHeadings: (t: string) => inHeadings[t] ?? 0 };
+    const terms = new Map([['firewall', 1], ['port', 1], ['chang', 1], ['servic', 0.4]]);
+    expect(planSearch(terms, costs, { everywhere: 1000, headings: 500 })).toEqual({ everywhere: ['firewall', 'port'], headingsOnly: ['chang'] });
+    expect(planSearch(new Map([['servic', 1]]), costs, { everywhere: 1000, headings: 500 })).toEqual({ everywhere: [], headingsOnly: ['servic'] });
+    // A pack the size of the shipped one is searched exactly as asked.
+    const small = { sections: 100, everywhere: () => 60, inHeadings: () => 10 };
+    expect(planSearch(terms, small).everywhere.sort()).toEqual(['chang', 'firewall', 'port', 'servic']);
   });
 
   it('never returns a document restricted to a team the reader is not in', () => {
