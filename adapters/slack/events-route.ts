@@ -55,10 +55,12 @@ async function foreign(placed: ClassifiedRequest, self: () => Promise<SelfInfo>)
 }
 
 /**
- * The handler of `POST /slack/events` on the shared server. Bolt's own HTTPReceiver does the work (signature
- * check, 5-minute replay window, url_verification, acks); before it, a signed request Bolt would leave hanging
- * for 3 seconds (a body it cannot place, a command or interaction nobody listens to) or one meant for another app
- * or workspace is answered at once with a 4xx. Unsigned and stale requests go straight to Bolt, which answers 401.
+ * The handler of `POST /slack/events` on the shared server, and the only way into Bolt's HTTPReceiver. It checks
+ * the signature and the 5-minute replay window once, with Bolt's own `isValidSlackRequest` (unsigned, wrongly
+ * signed and stale requests get 401 here, and Bolt, built with `signatureVerification: false`, does not hash every
+ * request a second time); a signed request Bolt would leave hanging for 3 seconds (a body it cannot place, a command
+ * or interaction nobody listens to) or one meant for another app or workspace is answered at once with a 4xx. Bolt
+ * does the rest: url_verification, parsing, listeners and acks.
  */
 export function createEventsHandler(options: {
   receiver: HTTPReceiver;
@@ -74,7 +76,7 @@ export function createEventsHandler(options: {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.once('close', ackFirst.arrived());
     const raw = await readBody(req, BODY_LIMIT_BYTES);
-    // Bolt reads `rawBody` when it is already there: the body is read once, and Bolt verifies it as usual.
+    // Bolt reads `rawBody` when it is already there: the body is read once.
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
     const text = raw.toString('utf8');
     const signature = req.headers['x-slack-signature'];
@@ -82,28 +84,32 @@ export function createEventsHandler(options: {
     const signed =
       typeof signature === 'string' &&
       isValidSlackRequest({ signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
-    if (signed) {
-      const placed = classifyRequest(req.headers['content-type'], text);
-      const unhandled =
-        !placed ||
-        (placed.kind === 'interaction' && !HANDLED_INTERACTIONS.has(placed.name ?? '')) ||
-        (placed.kind === 'command' && !commands.includes(placed.name ?? ''));
-      if (unhandled) {
-        logger.warn({ kind: placed?.kind, name: placed?.name }, 'refused a signed Slack request the app does not handle');
-        sendJson(res, 400, { error: 'This app does not handle that request.' });
-        return;
-      }
-      if (placed.kind === 'rate_limited') {
-        logger.warn('Slack is rate-limiting events to this app (app_rate_limited)');
-        sendJson(res, 200, {});
-        return;
-      }
-      const reason = await foreign(placed, self);
-      if (reason) {
-        logger.warn({ reason }, 'refused a Slack request not meant for this app');
-        sendJson(res, 403, { error: 'This request is not for this app.' });
-        return;
-      }
+    if (!signed) {
+      // Bolt does not check again (signatureVerification: false): this route is its only way in.
+      logger.info('refused a Slack request without a valid signature (missing, wrong, or older than five minutes)');
+      res.writeHead(401).end();
+      return;
+    }
+    const placed = classifyRequest(req.headers['content-type'], text);
+    const unhandled =
+      !placed ||
+      (placed.kind === 'interaction' && !HANDLED_INTERACTIONS.has(placed.name ?? '')) ||
+      (placed.kind === 'command' && !commands.includes(placed.name ?? ''));
+    if (unhandled) {
+      logger.warn({ kind: placed?.kind, name: placed?.name }, 'refused a signed Slack request the app does not handle');
+      sendJson(res, 400, { error: 'This app does not handle that request.' });
+      return;
+    }
+    if (placed.kind === 'rate_limited') {
+      logger.warn('Slack is rate-limiting events to this app (app_rate_limited)');
+      sendJson(res, 200, {});
+      return;
+    }
+    const reason = await foreign(placed, self);
+    if (reason) {
+      logger.warn({ reason }, 'refused a Slack request not meant for this app');
+      sendJson(res, 403, { error: 'This request is not for this app.' });
+      return;
     }
     receiver.requestListener(req, res);
   };
