@@ -10,7 +10,7 @@ import { approve, openNotEffective, openReject, submitNotEffective, submitReject
 import { ACTIONS, FLOW_ID, FORMS } from './improvement-actions.ids';
 import { improvementStateSchema, type ImprovementState } from './improvement-actions.state';
 import { improvementNudgesJob } from './improvement-nudges.job';
-import { cancelDraft, editDraft, reviewRaise, startRaise, submitDraft } from './intake';
+import { cancelDraft, editDraft, raiseFromRecord, reviewRaise, startRaise, submitDraft } from './intake';
 import { homeBlocks, showActions, showImprovement } from './lookup';
 import { openDefer, openDone, openProgress, snooze, submitDefer, submitDone, submitProgress } from './owner-answers';
 
@@ -68,6 +68,8 @@ export const improvementActionsFlow = defineFlow<ImprovementState>({
         return verifyEffective(turn);
       case ACTIONS.notEffective:
         return openNotEffective(turn);
+      case ACTIONS.raise:
+        return raiseFromRecord(turn);
       default:
         return { messages: [textMessage('That button is no longer available.')] };
     }

@@ -21,6 +21,8 @@ export const ACTIONS = {
   snooze: 'snooze',
   effective: 'effective',
   notEffective: 'not-effective',
+  /** From another record's card: the form with that record as the source (flows/shared/raise-improvement.ts). */
+  raise: 'raise',
 } as const;
 
 /** Forms of the flow. */

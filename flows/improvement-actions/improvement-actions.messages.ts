@@ -37,6 +37,7 @@ export const TEXT = {
 const SOURCE_WORDS: Record<Improvement['source']['kind'], string> = {
   incident: 'Incident',
   problem: 'Problem',
+  change: 'Change (its review)',
   audit_finding: 'Audit finding',
   complaint: 'Complaint',
   staff_idea: 'Staff idea',

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { localIsoDate } from '../../src/domain/dates';
 import { isDomainError } from '../../src/domain/errors';
 import { createImprovement, type Improvement } from '../../src/domain/improvement';
+import { canonicalRecordNumber } from '../../src/domain/records';
 import type { ActionEvent, CommandEvent, InboundEvent, SubmitEvent } from '../../src/engine/events';
 import type { Reply, Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
@@ -32,6 +33,16 @@ interface Submission {
 export async function startRaise(turn: StateTurn<CommandEvent>): Promise<Reply> {
   const title = turn.event.args.trim();
   return openForm(turn, title ? { title } : undefined);
+}
+
+const SOURCE_OF_PREFIX = { 'INC-': 'incident', 'CHG-': 'change', 'PRB-': 'problem' } as const;
+
+/** "Raise improvement" on an incident, change or problem: the form with that record as the source. */
+export async function raiseFromRecord(turn: StateTurn<ActionEvent>): Promise<Reply> {
+  const ref = canonicalRecordNumber(turn.event.value ?? '');
+  const prefix = ref ? (Object.keys(SOURCE_OF_PREFIX) as (keyof typeof SOURCE_OF_PREFIX)[]).find((p) => ref.startsWith(p)) : undefined;
+  if (!ref || !prefix) return startRaise({ ...turn, event: { ...turn.event, type: 'command', command: 'improve', args: '' } });
+  return openForm(turn, { source: SOURCE_OF_PREFIX[prefix], sourceRef: ref });
 }
 
 async function openForm(turn: StateTurn<InboundEvent>, draft?: Partial<Draft>): Promise<Reply> {

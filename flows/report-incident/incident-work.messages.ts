@@ -6,6 +6,7 @@ import { RESOLUTION_CODES, incidentLifecycle, type Incident } from '../../src/do
 import type { Organisation, Person } from '../../src/domain/organisation';
 import { textMessage as text, type Block, type Button, type Message } from '../../src/engine/message';
 import { formatTime, priorityLabel, RESOLUTION_WORDS, serviceName, statusWords, teamName, teamTimeZone } from './incident-format';
+import { raiseImprovementButton } from '../shared/raise-improvement';
 import { ACTIONS, FORMS, id, LIMITS } from './report-incident.ids';
 
 function deadlineText(deadline: Date, met: Date | undefined, breached: boolean, timeZone: string): string {
@@ -70,6 +71,8 @@ export function recordMessage(org: Organisation, incident: Incident, viewer: { t
   const history = incident.updates.filter((u) => viewer.mayWork || u.kind !== 'work_note').slice(-5);
   const buttons = viewer.mayWork ? workButtons(incident) : [];
   if (viewer.isReporter && incident.status === 'resolved') buttons.push(...answerButtons(incident));
+  // Its support team or an incident manager can turn what it taught into an improvement action.
+  if (viewer.mayWork && (incident.status === 'resolved' || incident.status === 'closed')) buttons.push(raiseImprovementButton(incident.id));
   return {
     summary: `${incident.id} (${statusWords(incident.status)}): ${incident.summary}`,
     blocks: [

@@ -13,7 +13,7 @@ import { auditActor, personRef, tell } from '../shared/actors';
 import { timeZoneOf } from '../report-incident/people';
 import { createChangeRepository, type StoredChange } from './change.repository';
 import { KEYS, LIMITS } from './request-change.ids';
-import { implementerCard, outcomeForm, reviewForm, reviewRequestMessage, statusWords, TEXT } from './request-change.messages';
+import { implementerCard, outcomeForm, reviewDoneMessage, reviewForm, reviewRequestMessage, statusWords, TEXT } from './request-change.messages';
 
 /** Who implements: the named implementer, else the requester. */
 export function implementerOf(change: Change): string {
@@ -108,7 +108,7 @@ export async function submitReview(turn: Turn<SubmitEvent>): Promise<Reply> {
   const reviewed = reviewChange(stored.record, { ...who, objectivesMet: met === 'yes', notes });
   const closed = closeChange(reviewed, { ...who, notes: 'Closed after its post-implementation review.' });
   await repo.save(closed, stored.version, { actor: auditActor(actor), action: 'change.reviewed', before: stored.record, extra: { objectivesMet: met, incidents } });
-  return { messages: [textMessage(TEXT.reviewDone(stored.record.id))] };
+  return { messages: [reviewDoneMessage(stored.record)] };
 }
 
 /** The implementer's card at the planned start: sent once per change (the key is the change's). */

@@ -8,6 +8,7 @@ import type { Change, ChangeType } from '../../src/domain/change';
 import type { Organisation } from '../../src/domain/organisation';
 import type { Block, Field, Form, Input, Message, RichText } from '../../src/engine/message';
 import { formatTime, serviceName } from '../report-incident/incident-format';
+import { raiseImprovementButton } from '../shared/raise-improvement';
 import { ACTIONS, FORMS, id, LIMITS } from './request-change.ids';
 import { toLocalInput, type Draft } from './request-change.state';
 
@@ -32,7 +33,6 @@ export const TEXT = {
   closed: (changeId: string) => `${changeId} is implemented and closed. Thank you.`,
   reviewNeeded: (changeId: string, requester: string) => `${changeId}'s outcome is recorded. It needs a post-implementation review before it closes; ${requester} has been asked for it.`,
   reviewed: (changeId: string) => `${changeId} has already been reviewed.`,
-  reviewDone: (changeId: string) => `Review recorded; ${changeId} is closed.`,
 };
 
 const TYPE_WORDS: Record<ChangeType, { label: string; description: string }> = {
@@ -281,9 +281,21 @@ export function receiptMessage(org: Organisation, change: Change, route: Approva
   return { summary: `${change.id} submitted`, blocks };
 }
 
-/** A change's page (look-up by number). */
+/** States after which lessons can be turned into an improvement action. */
+const LEARNING_STATUSES: readonly Change['status'][] = ['failed', 'backed_out', 'reviewed', 'closed'];
+
+/** A change's page (look-up by number); once it has run, with "Raise improvement" for what it taught. */
 export function changePage(org: Organisation, change: Change, zone: string): Message {
-  return { summary: `${change.id} ${change.title}: ${statusWords(change.status)}`, blocks: essentials(org, change, zone) };
+  const blocks = essentials(org, change, zone);
+  if (change.review) blocks.push({ kind: 'text', text: [{ bold: 'Review: ' }, change.review.notes.slice(0, 1500)] });
+  if (LEARNING_STATUSES.includes(change.status)) blocks.push({ kind: 'actions', buttons: [raiseImprovementButton(change.id)] });
+  return { summary: `${change.id} ${change.title}: ${statusWords(change.status)}`, blocks };
+}
+
+/** The review is recorded: the change is closed, and its lessons can become an improvement action. */
+export function reviewDoneMessage(change: Change): Message {
+  const text = `Review recorded; ${change.id} is closed. If it taught something to change for good, raise an improvement action.`;
+  return { summary: text, blocks: [{ kind: 'text', text }, { kind: 'actions', buttons: [raiseImprovementButton(change.id)] }] };
 }
 
 /** The requester is told of the decision. */

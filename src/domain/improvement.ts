@@ -49,7 +49,7 @@ export const improvementLifecycle = defineLifecycle({
 export type ImprovementAction = (typeof improvementLifecycle.actions)[number];
 
 /** Where an improvement came from. */
-export const IMPROVEMENT_SOURCES = ['incident', 'problem', 'audit_finding', 'complaint', 'staff_idea', 'management_review'] as const;
+export const IMPROVEMENT_SOURCES = ['incident', 'problem', 'change', 'audit_finding', 'complaint', 'staff_idea', 'management_review'] as const;
 /** improvement (10.2) or corrective action for a nonconformity (10.1). */
 export const IMPROVEMENT_TYPES = ['improvement', 'corrective_action'] as const;
 /** An improvement type. */

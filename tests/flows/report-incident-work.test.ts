@@ -140,6 +140,18 @@ describe('report-incident: working an incident', () => {
     expect(textOf(first(missing))).toBe("I can't find INC-999999. Check the number, or type mine to see your incidents.");
   });
 
+  it('offers its support team "Raise improvement" once resolved, with the incident as the source', async () => {
+    await submitForm('resolve', 'Nina', { code: 'fixed', notes: 'Replaced the faulty gateway.' });
+    const teamView = first(await h.send({ type: 'command', command: id, args: '' }, as('Marcus')));
+    const raise = buttonsOf(teamView).find((b) => b.label === 'Raise improvement');
+    expect(raise).toMatchObject({ action: 'improvement-actions:raise', value: id });
+    const reporterView = first(await h.send({ type: 'command', command: id, args: '' }, as('Hannah')));
+    expect(buttonsOf(reporterView).map((b) => b.label)).not.toContain('Raise improvement');
+    const form = first(await h.send({ type: 'action', action: raise!.action, value: id }, as('Marcus')))?.form;
+    const initial = Object.fromEntries(form!.inputs.map((i) => [i.name, 'initial' in i ? i.initial : undefined]));
+    expect(initial).toMatchObject({ source: 'incident', sourceRef: id });
+  });
+
   it('lists the person\'s open incidents with mine and on the home view', async () => {
     await press('take', 'Nina');
     const mine = await h.send({ type: 'message', text: 'mine' }, as('Hannah'));

@@ -1,6 +1,6 @@
 import { sweepChangeNudges } from '../../flows/request-change/change-nudges.job';
 import { createHarness } from '../support/harness';
-import { approveByCab, as, button, changeHarness, DETAILS, draftNormal, first, raiseNormal, REQUESTER, riskAnswers, storedChange, textOf } from './request-change.support';
+import { approveByCab, as, button, buttonsOf, changeHarness, DETAILS, draftNormal, first, raiseNormal, REQUESTER, riskAnswers, storedChange, textOf } from './request-change.support';
 
 type H = Awaited<ReturnType<typeof changeHarness>>;
 
@@ -56,10 +56,17 @@ describe('request-change: implementing and reviewing', () => {
     const reviewForm = first(await h.send({ type: 'action', action: button(ask, 'review').action, value: changeId }, REQUESTER));
     const missing = await fill(h, reviewForm, { objectivesMet: 'no', incidents: '', lessons: '' }, REQUESTER);
     expect(Object.keys(missing.errors ?? {})).toEqual(['lessons']);
-    await fill(h, reviewForm, { objectivesMet: 'no', incidents: 'INC-000051', lessons: 'Test the failover on the staging pair first.' }, REQUESTER);
+    const reviewed = first(await fill(h, reviewForm, { objectivesMet: 'no', incidents: 'INC-000051', lessons: 'Test the failover on the staging pair first.' }, REQUESTER));
     const stored = await storedChange(h, changeId);
     expect(stored.status).toBe('closed');
     expect((stored.review as { notes: string }).notes).toContain('INC-000051');
+    // What it taught can become an improvement action, its source filled in.
+    const raise = buttonsOf(reviewed).find((b) => b.label === 'Raise improvement')!;
+    expect(raise).toMatchObject({ action: 'improvement-actions:raise', value: changeId });
+    const improvementForm = first(await h.send({ type: 'action', action: raise.action, value: raise.value! }, REQUESTER))?.form;
+    expect(improvementForm?.id).toBe('improvement-actions:raise');
+    const initial = Object.fromEntries(improvementForm!.inputs.map((i) => [i.name, 'initial' in i ? i.initial : undefined]));
+    expect(initial).toMatchObject({ source: 'change', sourceRef: changeId });
   });
 
   it('nudges an owed review once a day in working hours until it is written', async () => {
