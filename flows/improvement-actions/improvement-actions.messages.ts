@@ -208,7 +208,9 @@ export function actionCard(org: Organisation, improvement: Improvement, today: s
   if (last) blocks.push({ kind: 'context', text: `Latest progress (${last.by.name}${last.percent !== undefined ? `, ${last.percent}%` : ''}): ${last.text.slice(0, 300)}` });
   const deferral = improvement.deferrals.at(-1);
   if (deferral) blocks.push({ kind: 'context', text: `Moved from ${deferral.from} to ${deferral.to} by ${deferral.by.name}: ${deferral.reason.slice(0, 300)}` });
-  if (improvement.snoozedUntil && improvement.status !== 'done') blocks.push({ kind: 'context', text: 'Snoozed: no reminders until the next working day.' });
+  // Only while the snooze lasts (to the day: the card knows the reader's date, not the hour).
+  const snoozedTo = improvement.snoozedUntil?.toISOString().slice(0, 10);
+  if (snoozedTo && snoozedTo > today && improvement.status !== 'done') blocks.push({ kind: 'context', text: 'Snoozed: no reminders until the next working day.' });
   const buttons = audience === 'owner' && ['proposed', 'approved', 'in_progress'].includes(improvement.status) ? ownerButtons(improvement) : audience === 'approver' ? approverButtons(improvement) : [];
   blocks.push({ kind: 'context', text: `Status: ${statusWords(improvement.status)}.` });
   if (buttons.length > 0) blocks.push({ kind: 'actions', buttons });
