@@ -10,6 +10,8 @@ import { approve, openNotEffective, openReject, submitNotEffective, submitReject
 import { ACTIONS, FLOW_ID, FORMS } from './improvement-actions.ids';
 import { improvementStateSchema, type ImprovementState } from './improvement-actions.state';
 import { improvementNudgesJob } from './improvement-nudges.job';
+import { improvementDigestJob, openFromDigest } from './digest.job';
+import { DIGEST_ACTIONS } from './digest.messages';
 import { cancelDraft, editDraft, raiseFromRecord, reviewRaise, startRaise, submitDraft } from './intake';
 import { homeBlocks, showActions, showImprovement } from './lookup';
 import { openDefer, openDone, openProgress, snooze, submitDefer, submitDone, submitProgress } from './owner-answers';
@@ -70,6 +72,8 @@ export const improvementActionsFlow = defineFlow<ImprovementState>({
         return openNotEffective(turn);
       case ACTIONS.raise:
         return raiseFromRecord(turn);
+      case DIGEST_ACTIONS.open:
+        return openFromDigest(turn);
       default:
         return { messages: [textMessage('That button is no longer available.')] };
     }
@@ -96,5 +100,5 @@ export const improvementActionsFlow = defineFlow<ImprovementState>({
 
   home: homeBlocks,
 
-  jobs: (services) => [improvementNudgesJob(services)],
+  jobs: (services) => [improvementNudgesJob(services), improvementDigestJob(services)],
 });

@@ -70,8 +70,34 @@ function countSent(result: ImprovementNudgeSweep, due: NudgeDue, toOwner: boolea
   else result.escalations++;
 }
 
+/**
+ * Each person's date and working time at the sweep's `now`, worked out once per sweep (time-zone arithmetic, the
+ * largest CPU cost of a sweep when it was done per entry: bench/nudges.bench.ts).
+ */
+interface PeopleAtNow {
+  today(personId: string): string;
+  working(personId: string): boolean;
+}
+
+function peopleAt(services: Services, now: Date): PeopleAtNow {
+  const today = new Map<string, string>();
+  const working = new Map<string, boolean>();
+  return {
+    today(personId) {
+      let date = today.get(personId);
+      if (date === undefined) today.set(personId, (date = todayFor(services, personId, now)));
+      return date;
+    },
+    working(personId) {
+      let at = working.get(personId);
+      if (at === undefined) working.set(personId, (at = isWorkingTime(now, calendarOf(services, personId))));
+      return at;
+    },
+  };
+}
+
 /** Nudges one entry's recipients for the stage it has reached; records what was sent on the entry (audited). */
-async function nudgeEntry(services: Services, stored: StoredImprovement, now: Date, result: ImprovementNudgeSweep): Promise<void> {
+async function nudgeEntry(services: Services, stored: StoredImprovement, now: Date, result: ImprovementNudgeSweep, people: PeopleAtNow): Promise<void> {
   const { org } = services;
   const entry = stored.record;
   if (entry.snoozedUntil && entry.snoozedUntil.getTime() > now.getTime()) {
@@ -79,17 +105,17 @@ async function nudgeEntry(services: Services, stored: StoredImprovement, now: Da
     return;
   }
   // The stage follows the owner's calendar day: the entry is due on a day where its owner is.
-  const due = nudgeDue(entry, todayFor(services, entry.owner.id, now), org.nudges);
+  const due = nudgeDue(entry, people.today(entry.owner.id), org.nudges);
   if (!due) return;
   const refs: MessageRef[] = [];
   const sentTo: string[] = [];
   for (const person of nudgeRecipients(entry, nudgeAudience(due), services.people.index)) {
-    if (org.nudges.quietHours === 'working-hours' && !isWorkingTime(now, calendarOf(services, person))) {
+    if (org.nudges.quietHours === 'working-hours' && !people.working(person)) {
       result.outOfHours++;
       continue;
     }
     const toOwner = person === entry.owner.id;
-    const message = toOwner || due.kind !== 'escalation' ? cardFor(services, entry, person, nudgeHeader(due, entry)) : escalationMessage(org, entry, due, todayFor(services, person, now));
+    const message = toOwner || due.kind !== 'escalation' ? cardFor(services, entry, person, nudgeHeader(due, entry)) : escalationMessage(org, entry, due, people.today(person));
     const sent = await sendOnce(services, stored, person, message, KEYS.nudge(entry.id, entry.targetDate, due.stage, person), toOwner ? PURPOSES.owner : 'escalation');
     if (!sent.result) {
       result.failed++;
@@ -99,6 +125,10 @@ async function nudgeEntry(services: Services, stored: StoredImprovement, now: Da
     if (sent.result.unreachable.includes(person)) {
       services.logger.warn({ improvement: entry.id, person, stage: due.stage }, 'nudge recipient is reachable on no channel');
       result.unreachable.push({ improvement: entry.id, person, stage: due.stage });
+      // Kept on the entry (audited) for the manager's weekly digest (digest.job.ts); a failed note is logged only.
+      await createImprovementRepository(services)
+        .noteUnreachable(entry.id, { person, stage: due.stage, targetDate: entry.targetDate, at: now })
+        .catch((error: unknown) => services.logger.error({ err: error, improvement: entry.id, person }, 'unreachable note could not be kept'));
       continue;
     }
     countSent(result, due, toOwner);
@@ -113,9 +143,10 @@ export async function sweepImprovementNudges(services: Services, now: Date): Pro
   const result: ImprovementNudgeSweep = { headsUps: 0, dueToday: 0, overdue: 0, escalations: 0, outOfHours: 0, snoozed: 0, failed: 0, unreachable: [] };
   const { from, to } = dueWindow(localIsoDate(now, 'UTC'), services.org.nudges);
   const candidates = await createImprovementRepository(services).listTargetBetween(OPEN_IMPROVEMENT_STATUSES, from, to);
+  const people = peopleAt(services, now);
   for (const stored of candidates) {
     try {
-      await nudgeEntry(services, stored, now, result);
+      await nudgeEntry(services, stored, now, result, people);
     } catch (error) {
       result.failed++;
       services.logger.error({ err: error, improvement: stored.record.id }, 'improvement nudge failed; the next sweep tries again');

@@ -4,14 +4,32 @@
  * src/store/indexes.ts. Entries raised elsewhere (the incident flow's post-incident reviews) share the collection
  * and the domain schema; they are written without the repository's `version`, so the first save adopts them.
  */
+import { z } from 'zod';
 import type { AuditActor } from '../../src/domain/audit';
+import { addDays, daysBetween, isIsoDate } from '../../src/domain/dates';
 import { improvementSchema, type Improvement, type ImprovementStatus } from '../../src/domain/improvement';
 import type { Services } from '../../src/engine/services';
 import { COLLECTIONS } from '../../src/store/collections';
 import { createRecordRepository, type AuditNote, type Stored } from '../../src/store/record-repository';
+import { SYSTEM_AUDIT_ACTOR } from '../shared/actors';
 
 /** An entry as loaded, with the version a conditional write must expect. */
 export type StoredImprovement = Stored<Improvement>;
+
+/** The widest window of target dates {@link createImprovementRepository}'s `listTargetBetween` lists date by date. */
+const MAX_LISTED_DAYS = 400;
+
+/**
+ * A nudge about the entry that reached nobody (the person is reachable on no channel). Kept beside the entry in
+ * its document (`unreachable[]`, store-only like `version`: the domain schema does not carry it, and saves never
+ * touch it) and audited as `improvement.unreachable`, for the manager's weekly digest to report.
+ */
+export const unreachableNoteSchema = z.object({ person: z.string(), stage: z.string(), targetDate: z.string(), at: z.date() });
+/** One {@link unreachableNoteSchema} note. */
+export type UnreachableNote = z.output<typeof unreachableNoteSchema>;
+
+/** An entry with the notes of nudges about it that reached nobody. */
+export type StoredImprovementWithNotes = StoredImprovement & { unreachable: UnreachableNote[] };
 
 /** The fields an auditor compares, small enough to keep on every event. */
 export function improvementSnapshot(improvement: Improvement): Record<string, unknown> {
@@ -73,9 +91,46 @@ export function createImprovementRepository(services: Services) {
     /**
      * Entries in `statuses` whose target date lies in [from, to] (ISO dates compare as strings), earliest first.
      * Indexed on (status, targetDate) and (targetDate, status): the sweep's cost follows what is due in that window.
+     * A window of up to {@link MAX_LISTED_DAYS} days is asked for as the list of its dates (`$in`; target dates are
+     * always `YYYY-MM-DD`, so that is the same set): the embedded store hands only numeric and Date ranges to its
+     * indexes, and for the range it would pick the `status` index — every open entry as a candidate (measured in
+     * bench/nudges.bench.ts). Given a `$in` on both, it takes the last one, `targetDate`; MongoDB plans either form
+     * on (status, targetDate).
      */
     async listTargetBetween(statuses: readonly ImprovementStatus[], from: string, to: string): Promise<StoredImprovement[]> {
-      return repo.find({ status: { $in: [...statuses] }, targetDate: { $gte: from, $lte: to } }, { sort: { targetDate: 1 } });
+      const span = isIsoDate(from) && isIsoDate(to) ? daysBetween(from, to) : Number.POSITIVE_INFINITY;
+      const targetDate =
+        span >= 0 && span < MAX_LISTED_DAYS ? { $in: Array.from({ length: span + 1 }, (_, i) => addDays(from, i)) } : { $gte: from, $lte: to };
+      return repo.find({ status: { $in: [...statuses] }, targetDate }, { sort: { targetDate: 1 } });
+    },
+
+    /** Notes a nudge that reached nobody on the entry's document, and audits it (the sweep calls it once per key). */
+    async noteUnreachable(id: string, note: UnreachableNote): Promise<void> {
+      await docs().updateOne({ id }, { $push: { unreachable: note } });
+      await services.audit.append({
+        at: note.at,
+        actor: SYSTEM_AUDIT_ACTOR,
+        action: 'improvement.unreachable',
+        record: { kind: 'improvement', id },
+        after: { person: note.person, stage: note.stage, targetDate: note.targetDate },
+        clause: '10',
+      });
+    },
+
+    /**
+     * Open entries (`statuses`) due on or before `to`, earliest first, with their unreachable notes: the digest's
+     * one query, on the same (status, targetDate) index as the sweep's — overdue has no lower bound.
+     */
+    async listDueByWithNotes(statuses: readonly ImprovementStatus[], to: string): Promise<StoredImprovementWithNotes[]> {
+      const found = await docs().find({ status: { $in: [...statuses] }, targetDate: { $lte: to } }, { sort: { targetDate: 1 } });
+      return found.map((doc) => ({
+        record: improvementSchema.parse(doc),
+        version: typeof doc.version === 'number' ? doc.version : 0,
+        unreachable: (Array.isArray(doc.unreachable) ? doc.unreachable : []).flatMap((n: unknown) => {
+          const parsed = unreachableNoteSchema.safeParse(n);
+          return parsed.success ? [parsed.data] : [];
+        }),
+      }));
     },
 
     /** Entries owned by any of `owners` in `statuses`, earliest target first (indexed on owner.id, status). */

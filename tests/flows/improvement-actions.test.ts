@@ -164,7 +164,7 @@ describe('improvement-actions: lists and look-ups', () => {
     expect(buttonNames(first(await h.send({ type: 'command', command: id.toLowerCase().replace('-0000', '-'), args: '' }, LUKAS)))).toEqual(['approve', 'reject']);
     expect(buttonNames(first(await h.send({ type: 'command', command: id, args: '' }, JAMIE)))).toEqual([]);
     expect(textOf(first(await h.send({ type: 'command', command: 'IMP-000999', args: '' }, JAMIE)))).toContain("can't find IMP-000999");
-    expect(improvementActionsFlow.jobs?.(h.services).map((j) => j.name)).toEqual(['improvement-nudges']);
+    expect(improvementActionsFlow.jobs?.(h.services).map((j) => j.name)).toEqual(['improvement-nudges', 'improvement-digest']);
   });
 
   it('reads and updates the post-incident reviews the incident flow raises (same collection, same schema)', async () => {

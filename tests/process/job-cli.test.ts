@@ -30,7 +30,7 @@ describe('npm run job', () => {
   it('names the jobs there are when asked for one that does not exist', async () => {
     const run = await runScript(JOB, ['audit-verfy'], { DATA_DIR: join(dir, 'data') });
     expect(run.code).toBe(3);
-    expect(run.stderr.trim()).toBe('audit-verfy: not run: there is no job called "audit-verfy" (jobs: audit-verify, housekeeping, incident-sla-watch, incident-auto-close, change-nudges, improvement-nudges)');
+    expect(run.stderr.trim()).toBe('audit-verfy: not run: there is no job called "audit-verfy" (jobs: audit-verify, housekeeping, incident-sla-watch, incident-auto-close, change-nudges, improvement-nudges, improvement-digest)');
   });
 
   it('explains its usage', async () => {
