@@ -182,6 +182,36 @@ describe('improvement-nudges: exactly once', () => {
     await other.close();
   });
 
+  it('a crash mid-sweep: after a restart nothing sent is sent again and nothing due is lost', async () => {
+    h = await improvementHarness();
+    await raiseApproved(h, { targetDate: '2026-03-03' });
+    await raiseApproved(h, { targetDate: '2026-03-03', owner: 'Jamie Cole', title: 'Jamie’s' });
+    // The first process sends one nudge, then dies while sending the next: that send never returns.
+    let sends = 0;
+    const dying: Transport = {
+      channel: 'webchat',
+      send: (address, message, options) => (++sends === 1 ? h.webchat.transport.send(address, message, options) : new Promise(() => undefined)),
+      update: (ref, message) => h.webchat.transport.update(ref, message),
+    };
+    const before = h.webchat.sent.length;
+    h.services.notifier.register(dying);
+    h.clock.set('2026-03-03T10:00:00Z');
+    void sweep(h);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.webchat.sent.slice(before)).toHaveLength(1);
+    const firstTo = h.webchat.sent[before]!.to;
+
+    // A new process on the same store: the send that was cut off is retried once its claim lapses, the first is not.
+    const restarted = await improvementHarness({ store: h.store, clock: h.clock });
+    h.clock.set('2026-03-03T10:10:00Z');
+    await sweepImprovementNudges(restarted.services, h.clock.now());
+    await sweepImprovementNudges(restarted.services, h.clock.now());
+    const dueToday = [...h.webchat.sent.slice(before), ...restarted.webchat.sent].filter((s) => textOf(s.message).includes('due today')).map((s) => s.to);
+    expect(dueToday.sort()).toEqual(['jamie-cole', 'mei-chen']);
+    expect(restarted.webchat.sent.map((s) => s.to)).not.toContain(firstTo);
+    await restarted.close();
+  });
+
   it('a notifier failing mid-sweep: the rest continue, the failed one goes in the next sweep', async () => {
     h = await improvementHarness();
     await raiseApproved(h, { targetDate: '2026-03-03' });
