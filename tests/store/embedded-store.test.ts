@@ -417,6 +417,28 @@ describe('indexes', () => {
     expect(tree.getAll()).toHaveLength(150);
   });
 
+  test('an update that leaves an indexed value alone keeps its place in the tree and finds the new copy', async () => {
+    const db = new Datastore<Record<string, unknown>>();
+    await ensureSecondaryIndex(db, 'status');
+    await ensureSecondaryIndex(db, 'tags');
+    const [doc] = (await db.insertAsync([{ n: 1, status: 'open', tags: ['a', 'b'], note: 'first' }])) as unknown as Array<Record<string, unknown>>;
+    await db.insertAsync(Array.from({ length: 50 }, (_, n) => ({ n: n + 2, status: 'open', tags: ['c'] })));
+    const index = (field: string) => (db as unknown as { indexes: Record<string, { getAll(): Array<Record<string, unknown>> }> }).indexes[field]!;
+    for (const note of ['second', 'third']) await db.updateAsync({ _id: doc!._id }, { $set: { note } });
+    const found = (await db.findAsync({ status: 'open', n: 1 })) as Array<Record<string, unknown>>;
+    expect(found.map((d) => d.note)).toEqual(['third']);
+    expect(((await db.findAsync({ tags: 'b' })) as Array<Record<string, unknown>>).map((d) => d.note)).toEqual(['third']);
+    // The tree holds the stored copy, not a stale one, and no entry twice.
+    expect(index('status').getAll().filter((d) => d._id === doc!._id).map((d) => d.note)).toEqual(['third']);
+    expect(index('tags').getAll().filter((d) => d._id === doc!._id)).toHaveLength(2);
+    // Changing the value still moves it.
+    await db.updateAsync({ _id: doc!._id }, { $set: { status: 'closed', tags: ['b', 'd'] } });
+    expect(await db.findAsync({ status: 'open', n: 1 })).toEqual([]);
+    expect(((await db.findAsync({ tags: 'd' })) as Array<Record<string, unknown>>).map((d) => d.n)).toEqual([1]);
+    expect(await db.findAsync({ tags: 'a' })).toEqual([]);
+    expect(index('status').getAll()).toHaveLength(51);
+  });
+
   test('queries through secondary indexes return what MongoDB would, across writes and a restart', async () => {
     const specs = [
       { collection: 'jobs', keys: { dueAt: 1, status: 1 } },

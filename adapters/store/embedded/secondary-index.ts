@@ -28,6 +28,7 @@ interface NedbIndex {
   tree: NedbTree;
   insert(doc: unknown): void;
   remove(doc: unknown): void;
+  update(oldDoc: unknown, newDoc?: unknown): void;
   getMatching(value: unknown): Stored[];
   getBetweenBounds(query: Record<string, unknown>): Stored[];
   getAll(): Stored[];
@@ -35,6 +36,8 @@ interface NedbIndex {
 interface NedbTree {
   insert(key: unknown, value: unknown): void;
   delete(key: unknown, value: unknown): void;
+  /** The stored values under exactly this key, by reference (NeDB's binary-search-tree returns the node's array). */
+  search(key: unknown): unknown[];
   betweenBounds(query: Record<string, unknown>): Stored[];
 }
 type Stored = Record<string, unknown> & { _id: string };
@@ -117,6 +120,35 @@ function secondaryClassOf(base: IndexClass): IndexClass {
         if (Array.isArray(doc)) return super.remove(doc);
         if (lacksValue(doc, this.parts)) return;
         for (const key of this.keysOf(doc as Stored)) this.tree.delete(key, doc);
+      }
+      /**
+       * An update that leaves this index's value alone (most updates: a status index when a note is added) only
+       * points the tree's entry at the new copy of the document, instead of deleting and re-inserting it: no
+       * rebalancing, no allocation. Anything else goes through remove + insert as NeDB does.
+       */
+      override update(oldDoc: unknown, newDoc?: unknown): void {
+        // NeDB's datastore passes every update (and its revert) as an array of { oldDoc, newDoc } pairs.
+        if (!Array.isArray(oldDoc)) {
+          if (!this.replaceInPlace(oldDoc as Stored, newDoc as Stored)) super.update(oldDoc, newDoc);
+          return;
+        }
+        const rest = (oldDoc as Array<{ oldDoc: Stored; newDoc: Stored }>).filter((pair) => !this.replaceInPlace(pair.oldDoc, pair.newDoc));
+        if (rest.length > 0) super.update(rest);
+      }
+      private replaceInPlace(oldDoc: Stored, newDoc: Stored): boolean {
+        const oldLacks = lacksValue(oldDoc, this.parts);
+        if (oldLacks !== lacksValue(newDoc, this.parts)) return false;
+        if (oldLacks) return true;
+        const oldKeys = this.keysOf(oldDoc);
+        const newKeys = this.keysOf(newDoc);
+        if (oldKeys.length !== newKeys.length || oldKeys.some((key, i) => compareKeys(key, newKeys[i]!) !== 0)) return false;
+        const slots = oldKeys.map((key) => {
+          const data = this.tree.search(key);
+          return { data, at: data.indexOf(oldDoc) };
+        });
+        if (slots.some((slot) => slot.at < 0)) return false;
+        for (const slot of slots) slot.data[slot.at] = newDoc;
+        return true;
       }
       override getMatching(value: unknown): Stored[] {
         if (Array.isArray(value)) return super.getMatching(value); // one value at a time, through this method

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:nudges` — a benchmark, not a test (issue 8, "Performance"): the improvement-nudges sweep
+ * (`sweepImprovementNudges`, the job's own function) over a register of 500 k entries of which 10 k are due, then
+ * 1 M with the same 10 k due, on the embedded store (a fresh temporary DATA_DIR per size) and, when MONGODB_URI
+ * is set, on MongoDB (a fresh database per size, emptied after). Goal: one sweep over 1 M < 5 s, and < 10 % growth
+ * when the register doubles at a fixed due count.
+ *
+ * Why 500 k → 1 M and not 1 M → 2 M: the embedded store keeps every document in the heap, about 2 KiB per entry
+ * with its indexes, so 2 M entries need more than Node's default heap (about 4 GiB here) and seeding them alone
+ * takes minutes; 1 M → 2 M runs with `NODE_OPTIONS=--max-old-space-size=12288 NUDGES_SIZES=1000000,2000000`.
+ *
+ * Per size: the indexed query alone, one sweep (wall time, heap before/after, messages sent), a second sweep
+ * right after (everything already sent: refused by idempotency keys), and the baseline of the same selection by a
+ * full scan (`find({})` + the domain's due rule in JavaScript). See bench/nudges-sweep.ts and bench/nudges-seed.ts.
+ *
+ * NUDGES_SIZES=100000,200000 runs other sizes (a quick look); NUDGES_DUE changes the due count; NUDGES_STORE_OPS=1
+ * prints the store calls of each sweep; NUDGES_CPU_PROFILE=/tmp/nudges writes CPU profiles of the two sweeps.
+ * Writes bench/results/nudges.md and bench/results/nudges.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { createMongoStore } from '../adapters/store/mongo/mongo-store';
+import { silentLogger } from '../src/engine/logger';
+import { COLLECTIONS } from '../src/store/collections';
+import type { DocumentStore } from '../src/store/ports';
+import { RECENTLY_CLOSED, SWEEP_AT } from './nudges-seed';
+import { measureSize, median, type NudgeRow } from './nudges-sweep';
+
+const GOAL_SWEEP_MS = 5_000;
+const GOAL_GROWTH = 0.1;
+const say = (line: string) => console.log(line);
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const n0 = (n: number) => n.toLocaleString('en-GB');
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+const growth = (a: number, b: number) => (b > 0 ? `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(1)} %` : '–');
+const sizes = (process.env.NUDGES_SIZES ?? '500000,1000000').split(',').map(Number);
+const DUE = Number(process.env.NUDGES_DUE ?? 10_000);
+
+/** A fresh MongoDB database per size, emptied when closed (the bench leaves no documents behind). */
+function mongoOpener(uri: string): () => Promise<DocumentStore> {
+  return async () => {
+    const dbName = `itsm_bench_${randomBytes(4).toString('hex')}`;
+    const store = await createMongoStore({ uri, dbName, logger: silentLogger });
+    const close = store.close.bind(store);
+    return Object.assign(store, {
+      async close() {
+        for (const name of Object.values(COLLECTIONS)) await store.collection(name).deleteMany({});
+        await close();
+      },
+    });
+  };
+}
+
+function table(rows: NudgeRow[]): string {
+  const smallest = (r: NudgeRow) => rows.find((x) => x.store === r.store)!;
+  return [
+    '| store | entries | due | candidates | query alone (ms) | sweep (ms) | sent | 2nd sweep (ms) | full-scan baseline (ms) | sweep / baseline | query / baseline | heap loaded (MiB) | heap before → after sweep (MiB) | retained by sweep (MiB) | sweep time vs smallest | sweep heap Δ vs smallest |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const base = median(r.fullScanMs);
+      const s = smallest(r);
+      return `| ${r.store} | ${n0(r.plan.total)} | ${n0(r.plan.due)} | ${n0(r.candidates)} | ${f0(median(r.queryMs))} | ${f0(r.sweepMs)} | ${n0(r.sent)} | ${f0(r.secondMs)} | ${f0(base)} | ${ratio(r.sweepMs, base)} | ${ratio(median(r.queryMs), base)} | ${f0(r.heapLoaded)} | ${f0(r.heapBefore)} → ${f0(r.heapAfter)} | ${f0(r.heapRetained - r.heapBefore)} | ${s === r ? '–' : growth(r.sweepMs, s.sweepMs)} | ${s === r ? '–' : growth(r.heapAfter - r.heapBefore, s.heapAfter - s.heapBefore)} |`;
+    }),
+  ].join('\n');
+}
+
+function details(rows: NudgeRow[]): string {
+  return [
+    '| store | entries | open later | closed history | closed in window | seeding (s) | heads-ups | due today | overdue (owner) | escalations | out of hours | failed | unreachable | query repeats (ms) | full-scan repeats (ms) | full scan found due |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.store} | ${n0(r.plan.total)} | ${n0(r.plan.openLater)} | ${n0(r.plan.closedHistory)} | ${n0(r.plan.recentlyClosed)} | ${(r.seedMs / 1000).toFixed(0)} | ${n0(r.sweep.headsUps)} | ${n0(r.sweep.dueToday)} | ${n0(r.sweep.overdue)} | ${n0(r.sweep.escalations)} | ${n0(r.sweep.outOfHours)} | ${n0(r.sweep.failed)} | ${n0(r.sweep.unreachable)} | ${r.queryMs.map(f0).join(', ')} | ${r.fullScanMs.map(f0).join(', ')} | ${n0(r.fullScanDue)} |`,
+    ),
+  ].join('\n');
+}
+
+function verdicts(rows: NudgeRow[]): string[] {
+  const lines: string[] = [];
+  for (const store of [...new Set(rows.map((r) => r.store))]) {
+    const mine = rows.filter((r) => r.store === store);
+    for (const r of mine) {
+      const pass = r.sweepMs < GOAL_SWEEP_MS && r.sent > 0 && r.sweep.failed === 0 && r.secondSent === 0;
+      lines.push(
+        `- ${store}, ${n0(r.plan.total)} entries / ${n0(r.plan.due)} due: sweep ${f0(r.sweepMs)} ms (${n0(r.sent)} messages, ${r.sweep.failed} failed; second sweep ${f0(r.secondMs)} ms, ${r.secondSent} sent) against < ${GOAL_SWEEP_MS} ms: **${pass ? 'PASS' : 'MISS'}**`,
+      );
+    }
+    const [small, large] = mine;
+    if (small && large) {
+      const timeGrowth = (large.sweepMs - small.sweepMs) / small.sweepMs;
+      const heapGrowth = (large.heapAfter - large.heapBefore - (small.heapAfter - small.heapBefore)) / (small.heapAfter - small.heapBefore);
+      lines.push(
+        `- ${store}: register ×${(large.plan.total / small.plan.total).toFixed(0)} at ${n0(small.plan.due)} due: sweep time ${growth(large.sweepMs, small.sweepMs)}, heap the sweep allocated ${growth(large.heapAfter - large.heapBefore, small.heapAfter - small.heapBefore)}, ` +
+          `indexed query ${growth(median(large.queryMs), median(small.queryMs))} (full-scan baseline ${growth(median(large.fullScanMs), median(small.fullScanMs))}; heap with the register loaded ${growth(large.heapLoaded, small.heapLoaded)}). ` +
+          `< ${GOAL_GROWTH * 100} % growth: **${timeGrowth < GOAL_GROWTH && heapGrowth < GOAL_GROWTH ? 'PASS' : 'MISS'}**`,
+      );
+    }
+  }
+  return lines;
+}
+
+/**
+ * The embedded store holds the whole register in the heap (about 3.5 KiB per entry with its indexes): below
+ * {@link HEAP_MIB} the bench runs itself again in a child Node with that heap limit (same loader, same arguments).
+ */
+const HEAP_MIB = Number(process.env.NUDGES_HEAP_MIB ?? 3 * 1024 + Math.max(...sizes) / 200);
+function rerunWithHeap(): boolean {
+  if (getHeapStatistics().heap_size_limit / 2 ** 20 >= HEAP_MIB * 0.95 || process.env.NUDGES_RERUN) return false;
+  say(`heap limit ${f0(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB is below the ${f0(HEAP_MIB)} MiB the register needs: running again with --max-old-space-size=${f0(HEAP_MIB)}`);
+  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${Math.ceil(HEAP_MIB)}`, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NUDGES_RERUN: '1' } });
+  process.exitCode = child.status ?? 1;
+  return true;
+}
+
+async function main(): Promise<void> {
+  if (rerunWithHeap()) return;
+  const started = Date.now();
+  const uri = process.env.MONGODB_URI;
+  const embedded = async () => null;
+  const stores: Array<[string, () => Promise<DocumentStore | null>]> = [['embedded', embedded], ...(uri ? [['mongodb', mongoOpener(uri)] as [string, () => Promise<DocumentStore>]] : [])];
+  if (!uri) say('MONGODB_URI is not set: the embedded store only.');
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
+  say(`load average at start: ${load}; heap limit ${f0(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB`);
+
+  const rows: NudgeRow[] = [];
+  for (const [name, open] of stores) for (const total of sizes) rows.push(await measureSize(name, total, DUE, open, say));
+
+  const when = new Date().toISOString();
+  const report = [
+    `# Improvement nudges benchmark (${when})`,
+    '',
+    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${f0(totalmem() / 2 ** 30)} GiB; heap limit ${f0(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB; load average at start ${load}, at end ${loadavg().map((l) => l.toFixed(2)).join(', ')}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    '',
+    `The \`improvement-nudges\` sweep (\`sweepImprovementNudges\`) at ${SWEEP_AT.toISOString()} (a Wednesday: working hours in London, Berlin and New York, so nothing waits for quiet hours), ` +
+      `once with every due entry still to nudge, then once more right after (everything already sent: each nudge refused by its idempotency key). ` +
+      `Due entries are spread over 21 days overdue … 7 days ahead (heads-ups, due today, every ladder step; the later steps also tell managers and the process owner, so more messages than due entries). ` +
+      `Besides them: ${n0(RECENTLY_CLOSED)} closed entries with target dates in the sweep's window (at every size), 30 % open with target dates 30 days to 2 years ahead, the rest closed with target dates 30 days to 5 years back. ` +
+      'Messages go to a fake web chat transport (records them, costs nothing). "Query alone": `listTargetBetween` as the sweep calls it (median of 3). ' +
+      'Baseline: the same selection by a full scan — `find({})` over the whole register, then the domain\'s due rule in JavaScript (median of 2, or 1 when over 10 s). ' +
+      'Heap: `heapUsed` after a full GC before the sweep, right after it (no GC), and after a GC again ("retained"). Embedded store: a fresh temporary DATA_DIR per size.',
+    '',
+    table(rows),
+    '',
+    '### What was seeded and sent',
+    '',
+    details(rows),
+    '',
+    '## Goals',
+    '',
+    ...verdicts(rows),
+    '',
+  ].join('\n');
+  say('');
+  say(report);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'nudges.md'), report);
+  writeFileSync(join(dir, 'nudges.json'), `${JSON.stringify({ when, node: process.version, cpus: cpus().length, sweepAt: SWEEP_AT, goal: { sweepMs: GOAL_SWEEP_MS, growth: GOAL_GROWTH }, rows }, null, 2)}\n`);
+  say(`written to ${join('bench', 'results', 'nudges.md')} and nudges.json`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
