@@ -257,6 +257,8 @@ export function approvalCard(org: Organisation, change: Change, zone: string, op
         { action: id(ACTIONS.ask), label: 'Ask a question', value: change.id },
       ],
     });
+  } else if (change.status === 'withdrawn' || change.status === 'cancelled') {
+    blocks.push({ kind: 'context', text: `No decision needed: ${statusWords(change.status)}.` });
   } else {
     blocks.push({ kind: 'context', text: `Decided: ${statusWords(change.status)}.` });
   }

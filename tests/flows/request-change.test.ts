@@ -94,6 +94,7 @@ describe('request-change: authorising', () => {
   it('a withdrawn change takes no more decisions', async () => {
     const changeId = await raiseNormal(h);
     await h.send({ type: 'action', action: 'request-change:withdraw', value: changeId }, REQUESTER);
+    expect(h.webchat.updated.filter((u) => textOf(u.message).includes('No decision needed: withdrawn.')).length).toBeGreaterThanOrEqual(5);
     const late = await h.send({ type: 'action', action: 'request-change:approve', value: changeId }, PRIYA);
     expect(textOf(first(late))).toMatch(/withdrawn/i);
   });
