@@ -14,6 +14,7 @@ import { endOfWorkingDays } from '../../src/domain/business-hours';
 import { localIsoDate } from '../../src/domain/dates';
 import { isDomainError } from '../../src/domain/errors';
 import { createImprovement, improvementSchema, type Improvement } from '../../src/domain/improvement';
+import { decideImprovement } from '../../src/domain/improvement-actions';
 import type { Incident } from '../../src/domain/incident';
 import { mayDeclareMajorIncident, setMajorIncident } from '../../src/domain/incident-actions';
 import { hasRole, type Person } from '../../src/domain/organisation';
@@ -209,7 +210,7 @@ export async function ensureReview(services: Services, incident: Incident): Prom
       if (existing) return { id: existing.id };
       const number = parseRecordNumber(await services.counters.nextRecordNumber('IMP'))!.n;
       const due = localIsoDate(endOfWorkingDays(now, REVIEW_WORKING_DAYS, owner.calendar), owner.timeZone);
-      const review = createImprovement(
+      const proposed = createImprovement(
         {
           title: `Post-incident review of ${incident.id}: ${incident.summary}`.slice(0, 150),
           description: `Major incident ${incident.id} (${incident.priority}, ${incident.service}): review what happened, why, how it was handled, and what will stop it happening again.`,
@@ -222,6 +223,9 @@ export async function ensureReview(services: Services, incident: Incident): Prom
         },
         { number, now, raisedBy: { ...SYSTEM_ACTOR, channel: incident.channel }, timeZone: owner.timeZone },
       );
+      // The review is not a proposal: the incident process requires it after every major incident, so it starts
+      // approved, and the improvement sweep nudges its owner towards the target date like any approved action.
+      const review = decideImprovement(proposed, { actor: SYSTEM_ACTOR, now, approved: true, comment: 'Required after a major incident by the incident management process.' });
       await improvements.insertOne(improvementSchema.parse(review));
       try {
         await services.audit.append({

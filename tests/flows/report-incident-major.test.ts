@@ -154,7 +154,7 @@ describe('report-incident: major incidents', () => {
       type: 'improvement',
       process: 'incident',
       owner: { id: 'priya-shah' },
-      status: 'proposed',
+      status: 'approved',
       clause: '10.2',
       // Resolved on Monday 2 March: five of Priya's working days later.
       targetDate: '2026-03-09',
