@@ -43,6 +43,11 @@ describe('calendar dates', () => {
     expect(localIsoDate(at, 'Europe/Berlin')).toBe('2026-03-02');
     expect(localIsoDate(at, 'America/New_York')).toBe('2026-03-01');
     expect(() => localIsoDate(at, 'Mars/Olympus')).toThrow(DomainError);
+    // Across the date line and a half-hour zone, and on the night the clocks change.
+    expect(localIsoDate(new Date('2026-03-01T14:00:00Z'), 'Pacific/Auckland')).toBe('2026-03-02');
+    expect(localIsoDate(new Date('2026-04-04T14:00:00Z'), 'Australia/Adelaide')).toBe('2026-04-05');
+    expect(localIsoDate(new Date('2026-03-29T00:30:00Z'), 'Europe/London')).toBe('2026-03-29');
+    expect(localIsoDate(new Date('2026-03-28T23:30:00Z'), 'Europe/London')).toBe('2026-03-28');
   });
 
   it('counts and adds whole days', () => {
@@ -51,11 +56,18 @@ describe('calendar dates', () => {
     expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2); // across the DST change
     expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
     expect(() => daysBetween('2026-02-30', '2026-03-01')).toThrow(DomainError);
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-01', -365)).toBe('2025-03-01');
+    expect(daysBetween('2026-01-01', '2027-01-01')).toBe(365);
   });
 
   it('recognises real ISO dates only', () => {
     expect(isIsoDate('2028-02-29')).toBe(true);
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2026-3-1')).toBe(false);
+    expect(isIsoDate('2026-13-01')).toBe(false);
+    expect(isIsoDate('2026-04-31')).toBe(false);
+    expect(isIsoDate(' 2026-04-30')).toBe(false);
   });
 });
