@@ -9,7 +9,7 @@ import { createKnowledgeGap, createProcessQuestion, recordQuestionFeedback, type
 import type { ActionEvent } from '../../src/engine/events';
 import type { Reply, Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
-import { auditActor, personRef } from './actors';
+import { auditActor, personRef } from '../shared/actors';
 import { decide } from './confidence';
 import type { KnowledgeHit } from './knowledge-index';
 import type { KnowledgePort } from './knowledge-port';

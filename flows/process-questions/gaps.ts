@@ -7,7 +7,7 @@ import { answerKnowledgeGap } from '../../src/domain/question';
 import type { ActionEvent, SubmitEvent } from '../../src/engine/events';
 import type { Reply, Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
-import { auditActor, personRef } from './actors';
+import { auditActor, personRef } from '../shared/actors';
 import { KEYS, LIMITS } from './process-questions.ids';
 import { answerForm, answerToAskerMessage, gapsMessage, ownerAskedMessage, ownerCard, TEXT } from './process-questions.messages';
 import { createQuestionRepository } from './question.repository';
