@@ -22,7 +22,7 @@ import type { Services } from '../src/engine/services';
 import { COLLECTIONS } from '../src/store/collections';
 import type { Doc } from '../src/store/ports';
 import { isWorkingTime } from '../src/domain/business-hours';
-import { calendarOf, timeZoneOf } from '../flows/report-incident/people';
+import { calendarOf, timeZoneOf } from '../flows/shared/people';
 
 /** The instant every sweep runs at (see the file comment). */
 export const SWEEP_AT = new Date('2026-03-11T14:00:00Z');

@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { dueWindow, sweepImprovementNudges, type ImprovementNudgeSweep } from '../flows/improvement-actions/improvement-nudges.job';
 import { EmbeddedCollection } from '../adapters/store/embedded/embedded-collection';
 import { createImprovementRepository } from '../flows/improvement-actions/improvement.repository';
-import { timeZoneOf } from '../flows/report-incident/people';
+import { timeZoneOf } from '../flows/shared/people';
 import { localIsoDate } from '../src/domain/dates';
 import { OPEN_IMPROVEMENT_STATUSES, type Improvement } from '../src/domain/improvement';
 import { nudgeDue } from '../src/domain/nudges';

@@ -12,7 +12,7 @@ import type { Message, RichText } from '../../src/engine/message';
 import type { NotifyResult } from '../../src/engine/notifier';
 import type { Services } from '../../src/engine/services';
 import { SYSTEM_AUDIT_ACTOR } from '../shared/actors';
-import { timeZoneOf } from '../report-incident/people';
+import { timeZoneOf } from '../shared/people';
 import { PURPOSES } from './improvement-actions.ids';
 import { actionCard, type Audience } from './improvement-actions.messages';
 import { createImprovementRepository, type StoredImprovement } from './improvement.repository';

@@ -31,7 +31,7 @@ import type { ActionEvent } from '../../src/engine/events';
 import type { Reply, Turn } from '../../src/engine/flow';
 import type { JobDefinition } from '../../src/engine/scheduler';
 import type { Services } from '../../src/engine/services';
-import { calendarOf, timeZoneOf } from '../report-incident/people';
+import { calendarOf, timeZoneOf } from '../shared/people';
 import { DIGEST_DAYS_AHEAD, digestMessage, hasNews, type DigestContent, type DigestUnreachable } from './digest.messages';
 import { createImprovementRepository, type StoredImprovementWithNotes } from './improvement.repository';
 import { showImprovement } from './lookup';

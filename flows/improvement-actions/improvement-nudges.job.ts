@@ -19,7 +19,7 @@ import type { NudgeSchedule } from '../../src/domain/organisation';
 import type { MessageRef } from '../../src/domain/records';
 import type { JobDefinition } from '../../src/engine/scheduler';
 import type { Services } from '../../src/engine/services';
-import { calendarOf } from '../report-incident/people';
+import { calendarOf } from '../shared/people';
 import { cardFor, recordOnEntry, sendOnce, todayFor } from './cards';
 import { KEYS, PURPOSES } from './improvement-actions.ids';
 import { escalationMessage, nudgeHeader } from './improvement-actions.messages';

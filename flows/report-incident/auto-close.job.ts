@@ -14,7 +14,7 @@ import { refreshTeamCards, SYSTEM_AUDIT_ACTOR, tell } from './incident-effects';
 import { relayMajorChange } from './major-incident';
 import { NEWS } from './incident-work.messages';
 import { KEYS } from './report-incident.ids';
-import { calendarOf } from './people';
+import { calendarOf } from '../shared/people';
 
 /** Three working days always span at least two whole calendar days: resolved later than this cannot be due. */
 const SHORTEST_WAIT_MS = 2 * 24 * 60 * 60 * 1000;

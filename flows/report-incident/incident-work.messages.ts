@@ -5,7 +5,8 @@
 import { RESOLUTION_CODES, incidentLifecycle, type Incident } from '../../src/domain/incident';
 import type { Organisation, Person } from '../../src/domain/organisation';
 import { textMessage as text, type Block, type Button, type Message } from '../../src/engine/message';
-import { formatTime, priorityLabel, RESOLUTION_WORDS, serviceName, statusWords, teamName, teamTimeZone } from './incident-format';
+import { formatTime, serviceName } from '../shared/format';
+import { priorityLabel, RESOLUTION_WORDS, statusWords, teamName, teamTimeZone } from './incident-format';
 import { raiseImprovementButton } from '../shared/raise-improvement';
 import { ACTIONS, FORMS, id, LIMITS } from './report-incident.ids';
 

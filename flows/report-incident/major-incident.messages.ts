@@ -6,7 +6,8 @@ import type { Improvement } from '../../src/domain/improvement';
 import type { Incident } from '../../src/domain/incident';
 import type { Organisation } from '../../src/domain/organisation';
 import { textMessage as text, type Message } from '../../src/engine/message';
-import { priorityLabel, serviceName, statusWords, teamName } from './incident-format';
+import { serviceName } from '../shared/format';
+import { priorityLabel, statusWords, teamName } from './incident-format';
 import { ACTIONS, id } from './report-incident.ids';
 
 const CONTEXT = 'Major incident management (ISO/IEC 20000-1 8.6.1)';

@@ -6,7 +6,8 @@
 import type { Incident } from '../../src/domain/incident';
 import type { Organisation, Service } from '../../src/domain/organisation';
 import type { Block, Form, Message, Span } from '../../src/engine/message';
-import { formatTime, priorityLabel, serviceName, statusWords, targetPhrases, teamName } from './incident-format';
+import { formatTime, serviceName } from '../shared/format';
+import { priorityLabel, statusWords, targetPhrases, teamName } from './incident-format';
 import { ACTIONS, FORMS, id, LIMITS } from './report-incident.ids';
 import type { Details, Draft } from './report-incident.state';
 

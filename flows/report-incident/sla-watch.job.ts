@@ -15,7 +15,7 @@ import { createIncidentRepository } from './incident.repository';
 import { refreshTeamCards, SYSTEM_AUDIT_ACTOR, tell } from './incident-effects';
 import { NEWS } from './incident-work.messages';
 import { KEYS } from './report-incident.ids';
-import { timeZoneOf } from './people';
+import { timeZoneOf } from '../shared/people';
 
 function recipients(services: Services, incident: Incident, alert: SlaAlert): string[] {
   const team = services.people.index.teamById.get(incident.team);

@@ -32,7 +32,7 @@ import { relayMajorChange } from './major-incident';
 import { DONE, NEWS, REFUSED, assignMessage, reopenMessage, resolveMessage, resolvedNotice, updateMessage } from './incident-work.messages';
 import { FIELD_ERRORS } from './report-incident.messages';
 import { checkNote } from './report-incident.state';
-import { calendarOf, timeZoneOf } from './people';
+import { calendarOf, timeZoneOf } from '../shared/people';
 
 type Who = 'worker' | 'reporter' | 'reporter-or-worker';
 

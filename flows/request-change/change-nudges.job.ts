@@ -17,7 +17,7 @@ import type { JobDefinition } from '../../src/engine/scheduler';
 import type { Services } from '../../src/engine/services';
 import { COLLECTIONS } from '../../src/store/collections';
 import { tell } from '../shared/actors';
-import { calendarOf, timeZoneOf } from '../report-incident/people';
+import { calendarOf, timeZoneOf } from '../shared/people';
 import { nudgeImplementer, nudgeReviewer } from './implementation';
 import { approvalCard, escalationMessage } from './request-change.messages';
 

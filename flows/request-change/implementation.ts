@@ -10,7 +10,7 @@ import type { Reply, Turn } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
 import type { Services } from '../../src/engine/services';
 import { auditActor, personRef, tell } from '../shared/actors';
-import { timeZoneOf } from '../report-incident/people';
+import { timeZoneOf } from '../shared/people';
 import { createChangeRepository, type StoredChange } from './change.repository';
 import { KEYS, LIMITS } from './request-change.ids';
 import { implementerCard, outcomeForm, reviewDoneMessage, reviewForm, reviewRequestMessage, statusWords, TEXT } from './request-change.messages';

@@ -9,7 +9,7 @@ import type { CommandEvent } from '../../src/engine/events';
 import type { HomeContext, Reply, Turn } from '../../src/engine/flow';
 import { textMessage, type Block } from '../../src/engine/message';
 import { createChangeRepository } from './change.repository';
-import { formatTime } from '../report-incident/incident-format';
+import { formatTime } from '../shared/format';
 import { ACTIONS, id } from './request-change.ids';
 import { approvalCard, changePage, scheduleMessage, statusWords, TEXT } from './request-change.messages';
 

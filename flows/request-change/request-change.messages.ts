@@ -7,7 +7,7 @@ import type { ApprovalRoute } from '../../src/domain/change-approval';
 import type { Change, ChangeType } from '../../src/domain/change';
 import type { Organisation } from '../../src/domain/organisation';
 import type { Block, Field, Form, Input, Message, RichText } from '../../src/engine/message';
-import { formatTime, serviceName } from '../report-incident/incident-format';
+import { formatTime, serviceName } from '../shared/format';
 import { raiseImprovementButton } from '../shared/raise-improvement';
 import { ACTIONS, FORMS, id, LIMITS } from './request-change.ids';
 import { toLocalInput, type Draft } from './request-change.state';

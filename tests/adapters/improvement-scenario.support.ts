@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { calendarOf, timeZoneOf } from '../../flows/report-incident/people';
+import { calendarOf, timeZoneOf } from '../../flows/shared/people';
 import { isWorkingTime, nextWorkingTime } from '../../src/domain/business-hours';
 import { addDays, localIsoDate } from '../../src/domain/dates';
 import type { Services } from '../../src/engine/services';

@@ -3,7 +3,7 @@
  * the text must be exactly what Luxon's `ccc d LLL, HH:mm ZZZZ` gives, in every zone, across DST changes.
  */
 import { Settings } from 'luxon';
-import { formatTime, formatTimeWithLuxon } from '../../flows/report-incident/incident-format';
+import { formatTime, formatTimeWithLuxon } from '../../flows/shared/format';
 
 const ZONES = [...Intl.supportedValuesOf('timeZone'), 'UTC', 'utc', 'Etc/UTC', 'GMT', 'Europe/london', 'UTC+2', 'Nope/Zone'];
 /** Instants spread over several years, hours and minutes (DST changes included), every zone. */
