@@ -1,11 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createBot, type Bot } from '../../../adapters/bot';
+import type { Page } from 'playwright-core';
+import type { Bot } from '../../../adapters/bot';
 import { sweepChangeNudges } from '../../../flows/request-change/change-nudges.job';
-import { parseEnv } from '../../../src/config/env';
-import { recordingLogger } from '../../support/logger';
+import { startBrowserRig, type BrowserRig } from './browser-rig';
 import { CHANGE_TEXT, FAILURE_NOTES, plannedWindow, REVIEW, riskiestAnswers, riskiestScore } from '../change-scenario.support';
 
 /**
@@ -14,53 +10,18 @@ import { CHANGE_TEXT, FAILURE_NOTES, plannedWindow, REVIEW, riskiestAnswers, ris
  * it, Nina records that it failed and was backed out, then writes the review. The bot runs on the real clock, so
  * the change is planned in the next window clear of the organisation file's freezes.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe('web chat in a real browser: a change through the CAB', () => {
+  let rig: BrowserRig;
   let bot: Bot;
-  let browser: Browser;
-  let base: string;
-  let dataDir: string;
-
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`the browser test needs Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'itsm-webchat-change-'));
-    bot = await createBot({ env: parseEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), logger: recordingLogger(), cron: null });
-    const address = await bot.start(0, '127.0.0.1');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await startBrowserRig('itsm-webchat-change-');
+    bot = rig.bot;
   });
+  afterAll(async () => rig?.close());
 
-  afterAll(async () => {
-    await browser?.close();
-    await bot?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  /** A tab signed in as `name` (a web chat name from the organisation file). */
-  async function tab(name: string, fullName: string): Promise<Page> {
-    const page = await browser.newPage();
-    // A step that does not happen fails within the test's time with the locator it waited for.
-    page.setDefaultTimeout(8_000);
-    await page.goto(base + '/');
-    await page.getByLabel('You are').fill(name);
-    await page.getByRole('button', { name: 'Use this name' }).click();
-    await page.locator('#you', { hasText: `Signed in as ${fullName}` }).waitFor();
-    return page;
-  }
-
-  async function say(page: Page, text: string) {
-    await page.getByLabel('Message to itsm-bot').fill(text);
-    await page.getByRole('button', { name: 'Send' }).click();
-  }
-
-  /** The bot's message in the tab that says `text` (the latest such). */
-  const botSays = (page: Page, text: string | RegExp) => page.locator('#transcript li.bot', { hasText: text }).last();
+  const tab = (name: string, fullName: string) => rig.tab(name, fullName);
+  const say = (page: Page, text: string) => rig.say(page, text);
+  const botSays = (page: Page, text: string | RegExp) => rig.botSays(page, text);
 
   it('is requested, approved by two of the CAB, failed and backed out, reviewed and closed', async () => {
     const org = bot.services.org;

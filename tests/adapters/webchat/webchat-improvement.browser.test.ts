@@ -1,12 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createBot, type Bot } from '../../../adapters/bot';
+import type { Page } from 'playwright-core';
+import type { Bot } from '../../../adapters/bot';
 import { sweepImprovementNudges } from '../../../flows/improvement-actions/improvement-nudges.job';
-import { parseEnv } from '../../../src/config/env';
 import { addDays, localIsoDate } from '../../../src/domain/dates';
-import { recordingLogger } from '../../support/logger';
+import { startBrowserRig, type BrowserRig } from './browser-rig';
 import { EVIDENCE, IMPROVEMENT, OWNER_ID, PROGRESS, workingDayFrom } from '../improvement-scenario.support';
 
 /**
@@ -16,53 +12,18 @@ import { EVIDENCE, IMPROVEMENT, OWNER_ID, PROGRESS, workingDayFrom } from '../im
  * nudge itself, which is updated in place, and Lukas verifies it. The bot runs on the real clock, so the target date
  * is Mei's first working day at least two days from now, and the sweep runs an hour into that day.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe('web chat in a real browser: an improvement nudged, answered on the nudge and verified', () => {
+  let rig: BrowserRig;
   let bot: Bot;
-  let browser: Browser;
-  let base: string;
-  let dataDir: string;
-
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`the browser test needs Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'itsm-webchat-improvement-'));
-    bot = await createBot({ env: parseEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), logger: recordingLogger(), cron: null });
-    const address = await bot.start(0, '127.0.0.1');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await startBrowserRig('itsm-webchat-improvement-');
+    bot = rig.bot;
   });
+  afterAll(async () => rig?.close());
 
-  afterAll(async () => {
-    await browser?.close();
-    await bot?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  /** A tab signed in as `name` (a web chat name from the organisation file). */
-  async function tab(name: string, fullName: string): Promise<Page> {
-    const page = await browser.newPage();
-    // A step that does not happen fails within the test's time with the locator it waited for.
-    page.setDefaultTimeout(8_000);
-    await page.goto(base + '/');
-    await page.getByLabel('You are').fill(name);
-    await page.getByRole('button', { name: 'Use this name' }).click();
-    await page.locator('#you', { hasText: `Signed in as ${fullName}` }).waitFor();
-    return page;
-  }
-
-  async function say(page: Page, text: string) {
-    await page.getByLabel('Message to itsm-bot').fill(text);
-    await page.getByRole('button', { name: 'Send' }).click();
-  }
-
-  /** The bot's message in the tab that says `text` (the latest such). */
-  const botSays = (page: Page, text: string | RegExp) => page.locator('#transcript li.bot', { hasText: text }).last();
+  const tab = (name: string, fullName: string) => rig.tab(name, fullName);
+  const say = (page: Page, text: string) => rig.say(page, text);
+  const botSays = (page: Page, text: string | RegExp) => rig.botSays(page, text);
   /** The same message by its id: it stays the same element when it is updated in place. */
   const byId = async (page: Page, text: string | RegExp) => {
     const found = botSays(page, text);

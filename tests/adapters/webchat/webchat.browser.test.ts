@@ -1,44 +1,25 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createBot, type Bot } from '../../../adapters/bot';
-import { parseEnv } from '../../../src/config/env';
+import type { Browser, Page } from 'playwright-core';
+import type { Bot } from '../../../adapters/bot';
 import { textMessage } from '../../../src/engine/message';
-import { recordingLogger } from '../../support/logger';
+import { startBrowserRig, type BrowserRig } from './browser-rig';
 
 /**
  * The web chat in a real headless browser (Debian's Chromium, driven by playwright-core): the page a person
  * opens after `npm start`.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe('web chat in a real browser', () => {
+  let rig: BrowserRig;
   let bot: Bot;
   let browser: Browser;
   let page: Page;
   let base: string;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`the browser test needs Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'itsm-webchat-'));
-    bot = await createBot({ env: parseEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), logger: recordingLogger(), cron: null });
-    const address = await bot.start(0, '127.0.0.1');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await startBrowserRig('itsm-webchat-');
+    ({ bot, browser, base } = rig);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bot?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.close());
 
   beforeEach(async () => {
     page = await browser.newPage();
