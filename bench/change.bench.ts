@@ -14,16 +14,12 @@
  * Prints the tables and writes them to bench/results/change.md and change.json. Run: `npm run bench:change`.
  * `BENCH_CHANGE_SEED=<n>` seeds n changes per step instead of 100 000 (a quick smoke run).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createMongoStore } from '../adapters/store/mongo/mongo-store';
-import { silentLogger } from '../src/engine/logger';
-import { COLLECTIONS } from '../src/store/collections';
-import type { DocumentStore } from '../src/store/ports';
 import { measureClashes, probes, seedChanges, SPAN_MS, SPAN_START, type ClashRow } from './change-clash';
 import { changeHarness, measureChangeLevel, type ChangeLatencyRow } from './change-latency';
+import { mongoOpener, type Opener } from './bench-stores';
 
 const LEVELS = [1, 10, 50];
 const SEED = Number(process.env.BENCH_CHANGE_SEED ?? 100_000);
@@ -35,23 +31,6 @@ const f = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
 const f2 = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(2) : '–');
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
 const count = (n: number) => n.toLocaleString('en-GB');
-
-/** A fresh MongoDB database per use, emptied when closed (the bench leaves no documents behind). */
-function mongoOpener(uri: string): () => Promise<DocumentStore> {
-  return async () => {
-    const dbName = `itsm_bench_${randomBytes(4).toString('hex')}`;
-    const store = await createMongoStore({ uri, dbName, logger: silentLogger });
-    const close = store.close.bind(store);
-    return Object.assign(store, {
-      async close() {
-        for (const name of Object.values(COLLECTIONS)) await store.collection(name).deleteMany({});
-        await close();
-      },
-    });
-  };
-}
-
-type Opener = () => Promise<DocumentStore | null>;
 
 async function latencies(stores: Array<[string, Opener]>): Promise<ChangeLatencyRow[]> {
   const rows: ChangeLatencyRow[] = [];

@@ -10,38 +10,20 @@
  *
  * Prints the tables and writes them to bench/results/incident.md. Run: `npm run bench:incident`.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createMongoStore } from '../adapters/store/mongo/mongo-store';
-import { silentLogger } from '../src/engine/logger';
-import { COLLECTIONS } from '../src/store/collections';
 import type { DocumentStore } from '../src/store/ports';
 import { incidentHarness } from '../tests/flows/report-incident.support';
 import { measureLevel, type LatencyRow } from './incident-latency';
 import { idleMs, seed, sweep, sweepMs, type SweepRow } from './incident-sweep';
+import { mongoOpener } from './bench-stores';
 
 const LEVELS = [1, 10, 50];
 const GOAL_P99_MS = 100;
 const say = (line: string) => console.log(line);
 const f = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-
-/** A fresh MongoDB database per use, emptied when closed (the bench leaves no documents behind). */
-function mongoOpener(uri: string): () => Promise<DocumentStore> {
-  return async () => {
-    const dbName = `itsm_bench_${randomBytes(4).toString('hex')}`;
-    const store = await createMongoStore({ uri, dbName, logger: silentLogger });
-    const close = store.close.bind(store);
-    return Object.assign(store, {
-      async close() {
-        for (const name of Object.values(COLLECTIONS)) await store.collection(name).deleteMany({});
-        await close();
-      },
-    });
-  };
-}
 
 async function latencies(stores: Array<[string, () => Promise<DocumentStore | null>]>): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];

@@ -18,17 +18,14 @@
  * Writes bench/results/nudges.md and bench/results/nudges.json.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { createMongoStore } from '../adapters/store/mongo/mongo-store';
-import { silentLogger } from '../src/engine/logger';
-import { COLLECTIONS } from '../src/store/collections';
 import type { DocumentStore } from '../src/store/ports';
 import { RECENTLY_CLOSED, SWEEP_AT } from './nudges-seed';
 import { measureSize, median, type NudgeRow } from './nudges-sweep';
+import { mongoOpener } from './bench-stores';
 
 const GOAL_SWEEP_MS = 5_000;
 const GOAL_GROWTH = 0.1;
@@ -41,20 +38,6 @@ const sizes = (process.env.NUDGES_SIZES ?? '500000,1000000').split(',').map(Numb
 const DUE = Number(process.env.NUDGES_DUE ?? 10_000);
 
 /** A fresh MongoDB database per size, emptied when closed (the bench leaves no documents behind). */
-function mongoOpener(uri: string): () => Promise<DocumentStore> {
-  return async () => {
-    const dbName = `itsm_bench_${randomBytes(4).toString('hex')}`;
-    const store = await createMongoStore({ uri, dbName, logger: silentLogger });
-    const close = store.close.bind(store);
-    return Object.assign(store, {
-      async close() {
-        for (const name of Object.values(COLLECTIONS)) await store.collection(name).deleteMany({});
-        await close();
-      },
-    });
-  };
-}
-
 function table(rows: NudgeRow[]): string {
   const smallest = (r: NudgeRow) => rows.find((x) => x.store === r.store)!;
   return [
