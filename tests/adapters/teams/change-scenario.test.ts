@@ -1,10 +1,9 @@
 import { flows } from '../../../flows';
 import { sweepChangeNudges } from '../../../flows/request-change/change-nudges.job';
-import type { AdaptiveCard } from '../../../adapters/teams/adaptive-card.types';
 import type { Flow } from '../../../src/engine/flow';
 import type { ConnectorCall } from '../../support/fake-bot-connector';
 import { CHANGE_TEXT, FAILURE_NOTES, plannedWindow, REVIEW, riskiestAnswers, riskiestScore, SERVICE } from '../change-scenario.support';
-import { actionsOf, cardsOf, cardText, startTeamsRig, type TeamsRig } from './teams-harness';
+import { actionsOf, cardsOf, cardText, personalChat, startTeamsRig, teamsPerson, type TeamsPerson, type TeamsRig } from './teams-harness';
 import type { Payload } from './teams-fixtures';
 
 /**
@@ -13,11 +12,10 @@ import type { Payload } from './teams-fixtures';
  * ids, each in their personal chat with the bot, and the fake Bot Connector recording every card sent, answered
  * and updated. Nina requests and implements the change; Priya and Lukas, of the CAB, approve it.
  */
-const person = (id: string, name: string, aadObjectId: string) => ({ from: { id: `29:${id}`, name, aadObjectId }, chat: `a:personal-${id}` });
-const NINA = person('nina-kowalski', 'Nina Kowalski', '000f49c8-1a35-4ca0-8d75-985d99c94309');
-const PRIYA = person('priya-shah', 'Priya Shah', '1e27a1c0-8a6a-43ec-a4ed-e6a46b4cb242');
-const LUKAS = person('lukas-becker', 'Lukas Becker', '7f26144b-9828-4fcd-99a5-4a7bb1fee08f');
-type Person = typeof NINA;
+const NINA = teamsPerson('nina-kowalski', 'Nina Kowalski', '000f49c8-1a35-4ca0-8d75-985d99c94309');
+const PRIYA = teamsPerson('priya-shah', 'Priya Shah', '1e27a1c0-8a6a-43ec-a4ed-e6a46b4cb242');
+const LUKAS = teamsPerson('lukas-becker', 'Lukas Becker', '7f26144b-9828-4fcd-99a5-4a7bb1fee08f');
+type Person = TeamsPerson;
 
 /** The statuses of a change awaiting authorisation. */
 const AWAITING = ['submitted', 'assessed'];
@@ -29,34 +27,7 @@ describe('Teams: a normal change from request through the CAB to its review (reg
   });
   afterAll(() => rig.close());
 
-  function inChat(who: Person, name: 'message' | 'invoke_action_execute', overrides: Record<string, unknown>): Payload {
-    const base = rig.activity(name);
-    return { ...base, from: who.from, conversation: { ...base.conversation, id: who.chat }, ...overrides };
-  }
-
-  /** A message in the person's personal chat; resolves with the bot's reply. */
-  async function say(who: Person, text: string): Promise<ConnectorCall> {
-    const activity = inChat(who, 'message', { text });
-    expect((await rig.post(activity)).status).toBe(200);
-    return rig.connector.waitFor((call) => call.kind === 'reply' && call.activityId === activity.id);
-  }
-
-  /**
-   * An Action.Execute on `card` (the message `replyToId` in the person's chat), as Teams sends it, with the card's
-   * inputs filled in; resolves with the invoke's answer (a card that replaces it, or a note).
-   */
-  async function execute(who: Person, card: AdaptiveCard | undefined, replyToId: string | undefined, title: string, inputs: Record<string, unknown> = {}): Promise<Payload> {
-    const action = actionsOf(card).find((candidate) => candidate.title === title);
-    if (!action) throw new Error(`no "${title}" on the card: ${actionsOf(card).map((a) => a.title).join(', ')}`);
-    const activity = inChat(who, 'invoke_action_execute', {
-      replyToId,
-      value: { action: { type: 'Action.Execute', title, verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' },
-    });
-    const answer = await rig.post(activity);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ statusCode: 200 });
-    return answer.body;
-  }
+  const { say, execute } = personalChat(() => rig);
   /** Presses `title` on the card a recorded call delivered. */
   const press = (who: Person, on: ConnectorCall, title: string, inputs: Record<string, unknown> = {}) => execute(who, cardsOf(on)[0], on.answeredId, title, inputs);
 

@@ -5,7 +5,7 @@ import { addDays } from '../../../src/domain/dates';
 import type { Flow } from '../../../src/engine/flow';
 import type { ConnectorCall } from '../../support/fake-bot-connector';
 import { CORRECTIVE_ACTION, DEFERRAL_REASON, EVIDENCE, OWNER_ID, PROGRESS, workingDayFrom } from '../improvement-scenario.support';
-import { actionsOf, cardsOf, cardText, startTeamsRig, type TeamsRig } from './teams-harness';
+import { actionsOf, cardsOf, cardText, personalChat, startTeamsRig, teamsPerson, type TeamsPerson, type TeamsRig } from './teams-harness';
 import type { Payload } from './teams-fixtures';
 
 /**
@@ -15,11 +15,10 @@ import type { Payload } from './teams-fixtures';
  * and updated. Jamie raises a corrective action with "improve", Lukas approves it, the sweep nudges Mei once it is
  * overdue, and she presses every button on the nudge card; Lukas checks that it worked.
  */
-const person = (id: string, name: string, aadObjectId: string) => ({ from: { id: `29:${id}`, name, aadObjectId }, chat: `a:personal-${id}` });
-const JAMIE = person('jamie-cole', 'Jamie Cole', 'c7a2ea20-b2f1-4c94-ae05-319acb5c7427');
-const MEI = person('mei-chen', 'Mei Chen', 'e3151288-62c3-4a4f-b774-eb5248db40af');
-const LUKAS = person('lukas-becker', 'Lukas Becker', '7f26144b-9828-4fcd-99a5-4a7bb1fee08f');
-type Person = typeof JAMIE;
+const JAMIE = teamsPerson('jamie-cole', 'Jamie Cole', 'c7a2ea20-b2f1-4c94-ae05-319acb5c7427');
+const MEI = teamsPerson('mei-chen', 'Mei Chen', 'e3151288-62c3-4a4f-b774-eb5248db40af');
+const LUKAS = teamsPerson('lukas-becker', 'Lukas Becker', '7f26144b-9828-4fcd-99a5-4a7bb1fee08f');
+type Person = TeamsPerson;
 
 /** The target date Jamie gives (a Thursday; the harness clock starts on Monday 2 March 2026). */
 const TARGET = '2026-03-12';
@@ -52,34 +51,7 @@ describe('Teams: a corrective action raised, approved, nudged when overdue, answ
   const services = () => rig.harness.services;
   const stored = async (id: string) => (await rig.harness.store.collection('improvements').findOne({ id })) as Payload;
 
-  function inChat(who: Person, name: 'message' | 'invoke_action_execute', overrides: Record<string, unknown>): Payload {
-    const base = rig.activity(name);
-    return { ...base, from: who.from, conversation: { ...base.conversation, id: who.chat }, ...overrides };
-  }
-
-  /** A message in the person's personal chat; resolves with the bot's reply. */
-  async function say(who: Person, text: string): Promise<ConnectorCall> {
-    const activity = inChat(who, 'message', { text });
-    expect((await rig.post(activity)).status).toBe(200);
-    return rig.connector.waitFor((call) => call.kind === 'reply' && call.activityId === activity.id);
-  }
-
-  /**
-   * An Action.Execute on `card` (the message `replyToId` in the person's chat), as Teams sends it, with the card's
-   * inputs filled in; resolves with the invoke's answer (a card that replaces it, or a note).
-   */
-  async function execute(who: Person, card: AdaptiveCard | undefined, replyToId: string | undefined, title: string, inputs: Record<string, unknown> = {}): Promise<Payload> {
-    const action = actionsOf(card).find((candidate) => candidate.title === title);
-    if (!action) throw new Error(`no "${title}" on the card: ${titlesOf(card).join(', ')}`);
-    const activity = inChat(who, 'invoke_action_execute', {
-      replyToId,
-      value: { action: { type: 'Action.Execute', title, verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' },
-    });
-    const answer = await rig.post(activity);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ statusCode: 200 });
-    return answer.body;
-  }
+  const { say, execute } = personalChat(() => rig);
   /** Presses `title` on the card a recorded call delivered. */
   const press = (who: Person, on: ConnectorCall, title: string, inputs: Record<string, unknown> = {}) => execute(who, cardsOf(on)[0], on.answeredId, title, inputs);
 

@@ -120,3 +120,42 @@ export function actionsOf(card: AdaptiveCard | undefined): Array<{ type: string;
   visit(card);
   return found;
 }
+
+/** Someone of the example organisation in Teams: their AAD identity and their personal chat with the bot. */
+export function teamsPerson(id: string, name: string, aadObjectId: string) {
+  return { from: { id: `29:${id}`, name, aadObjectId }, chat: `a:personal-${id}` };
+}
+/** A person in their personal chat with the bot. */
+export type TeamsPerson = ReturnType<typeof teamsPerson>;
+
+/**
+ * What a person does in their personal chat, as Teams sends it: a message (resolving with the bot's reply), and an
+ * Action.Execute on a card (the message `replyToId`) with the card's inputs filled in (resolving with the invoke's
+ * answer: a card that replaces it, or a note).
+ */
+export function personalChat(rig: () => TeamsRig) {
+  function inChat(who: TeamsPerson, name: 'message' | 'invoke_action_execute', overrides: Record<string, unknown>): Payload {
+    const base = rig().activity(name);
+    return { ...base, from: who.from, conversation: { ...base.conversation, id: who.chat }, ...overrides };
+  }
+  return {
+    inChat,
+    async say(who: TeamsPerson, text: string): Promise<ConnectorCall> {
+      const activity = inChat(who, 'message', { text });
+      expect((await rig().post(activity)).status).toBe(200);
+      return rig().connector.waitFor((call) => call.kind === 'reply' && call.activityId === activity.id);
+    },
+    async execute(who: TeamsPerson, card: AdaptiveCard | undefined, replyToId: string | undefined, title: string, inputs: Record<string, unknown> = {}): Promise<Payload> {
+      const action = actionsOf(card).find((candidate) => candidate.title === title);
+      if (!action) throw new Error(`no "${title}" on the card: ${actionsOf(card).map((a) => a.title).join(', ')}`);
+      const activity = inChat(who, 'invoke_action_execute', {
+        replyToId,
+        value: { action: { type: 'Action.Execute', title, verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' },
+      });
+      const answer = await rig().post(activity);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ statusCode: 200 });
+      return answer.body;
+    },
+  };
+}
