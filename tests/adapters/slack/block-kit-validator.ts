@@ -134,3 +134,13 @@ export function viewProblems(view: Json): string[] {
   blocks.forEach((block, i) => checkBlock(problems, `blocks[${i}]`, block));
   return problems;
 }
+
+/** Every message and view among recorded Web API calls, checked against Slack's limits (`method: problem`). */
+export function problemsInCalls(calls: ReadonlyArray<{ method: string; params: unknown }>): string[] {
+  return calls.flatMap((call) => {
+    const params = call.params as Json;
+    if (call.method.startsWith('views.')) return viewProblems(params?.view).map((problem) => `${call.method}: ${problem}`);
+    if (params?.blocks) return messageProblems(params).map((problem) => `${call.method}: ${problem}`);
+    return [];
+  });
+}

@@ -2,7 +2,7 @@ import { flows } from '../../../flows';
 import { sweepChangeNudges } from '../../../flows/request-change/change-nudges.job';
 import type { RecordedCall } from '../../support/fake-slack-api';
 import { CHANGE_TEXT, FAILURE_NOTES, plannedWindow, REVIEW, riskiestAnswers, riskiestScore, SERVICE, type PlannedWindow } from '../change-scenario.support';
-import { messageProblems, viewProblems } from './block-kit-validator';
+import { problemsInCalls } from './block-kit-validator';
 import { buttonClick, PRIYA, startSlackRig, textOf, viewSubmission, type SlackRig } from './slack-rig';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,25 +31,10 @@ function button(call: RecordedCall | undefined, label: string): Json {
 const firstLine = (text: string) => text.split('\n')[0]!;
 const says = (call: RecordedCall, pattern: RegExp) => pattern.test(textOf(call));
 
-/** Every message and view the adapter sent, checked against Slack's limits. */
-function problemsIn(calls: RecordedCall[]): string[] {
-  return calls.flatMap((call) => {
-    const p = params(call);
-    if (call.method.startsWith('views.')) return viewProblems(p.view).map((problem) => `${call.method}: ${problem}`);
-    if (p?.blocks) return messageProblems(p).map((problem) => `${call.method}: ${problem}`);
-    return [];
-  });
-}
 
 describe('Slack: a normal change from request through the CAB to its review (real Bolt, fake Web API)', () => {
   let rig: SlackRig;
-  let hooks = 0;
-  /** A fresh response URL on the fake, and its path (to find what was posted to it). */
-  const hook = (name: string) => {
-    hooks += 1;
-    const url = rig.fake.responseUrl(`${name}-${hooks}`);
-    return { url, path: new URL(url).pathname };
-  };
+  const hook = (name: string) => rig.responseHook(name);
 
   beforeAll(async () => {
     rig = await startSlackRig({ flows: [...flows] });
@@ -280,7 +265,7 @@ describe('Slack: a normal change from request through the CAB to its review (rea
     const events = await rig.harness.services.audit.listForRecord('change', changeId);
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['change.created', 'change.approved', 'change.implementation_started', 'change.backed_out', 'change.reviewed']));
     expect(events.filter((e) => e.actor.id !== 'system').every((e) => e.actor.channel === 'slack')).toBe(true);
-    expect(problemsIn(rig.fake.calls)).toEqual([]);
+    expect(problemsInCalls(rig.fake.calls)).toEqual([]);
   });
 
   it('refuses the requester\'s own approval politely, and counts a double-clicked Approve once', async () => {

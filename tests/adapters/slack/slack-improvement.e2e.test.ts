@@ -3,7 +3,7 @@ import { sweepImprovementNudges } from '../../../flows/improvement-actions/impro
 import { addDays } from '../../../src/domain/dates';
 import type { RecordedCall } from '../../support/fake-slack-api';
 import { CORRECTIVE_ACTION, DEFERRAL_REASON, EVIDENCE, OWNER_ID, PROGRESS, workingDayFrom } from '../improvement-scenario.support';
-import { messageProblems, viewProblems } from './block-kit-validator';
+import { messageProblems, problemsInCalls } from './block-kit-validator';
 import { buttonClick, startSlackRig, textOf, viewSubmission, type SlackRig } from './slack-rig';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,15 +39,6 @@ function button(call: RecordedCall | undefined, label: string): Json {
 }
 const says = (call: RecordedCall, pattern: RegExp | string) => (typeof pattern === 'string' ? textOf(call).includes(pattern) : pattern.test(textOf(call)));
 
-/** Every message and view the adapter sent, checked against Slack's limits. */
-function problemsIn(calls: RecordedCall[]): string[] {
-  return calls.flatMap((call) => {
-    const p = params(call);
-    if (call.method.startsWith('views.')) return viewProblems(p.view).map((problem) => `${call.method}: ${problem}`);
-    if (p?.blocks) return messageProblems(p).map((problem) => `${call.method}: ${problem}`);
-    return [];
-  });
-}
 
 /** A modal's inputs filled as Slack sends them back: texts, selects by option value, dates; anything else left empty. */
 function fillModal(view: Json, values: Record<string, string | undefined>): Record<string, Record<string, unknown>> {
@@ -77,13 +68,7 @@ function fillModal(view: Json, values: Record<string, string | undefined>): Reco
 
 describe('Slack: a corrective action raised, approved, nudged when overdue, answered with every button and verified (real Bolt, fake Web API)', () => {
   let rig: SlackRig;
-  let hooks = 0;
-  /** A fresh response URL on the fake, and its path (to find what was posted to it). */
-  const hook = (name: string) => {
-    hooks += 1;
-    const url = rig.fake.responseUrl(`${name}-${hooks}`);
-    return { url, path: new URL(url).pathname };
-  };
+  const hook = (name: string) => rig.responseHook(name);
 
   beforeAll(async () => {
     rig = await startSlackRig({ flows: [...flows] });
@@ -273,7 +258,7 @@ describe('Slack: a corrective action raised, approved, nudged when overdue, answ
       expect.arrayContaining(['improvement.created', 'improvement.approved', 'improvement.nudged', 'improvement.progress_noted', 'improvement.target_date_moved', 'improvement.snoozed', 'improvement.done', 'improvement.verified']),
     );
     expect(events.filter((e) => e.actor.id !== 'system').every((e) => e.actor.channel === 'slack')).toBe(true);
-    expect(problemsIn(rig.fake.calls)).toEqual([]);
+    expect(problemsInCalls(rig.fake.calls)).toEqual([]);
     expect([...rig.logger.lines, ...rig.harness.logger.lines].filter((line) => line.level === 'error')).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { flows } from '../../../flows';
-import type { RecordedCall } from '../../support/fake-slack-api';
-import { messageProblems, viewProblems } from './block-kit-validator';
+import { problemsInCalls, viewProblems } from './block-kit-validator';
 import { buttonClick, CLAIRE, startSlackRig, triggerId, viewSubmission, type SlackRig } from './slack-rig';
 import { permalinkOf } from '../../../adapters/slack/listeners/shortcuts';
 
@@ -9,15 +8,6 @@ type Json = any;
 
 const NINA = { id: 'U0ZDMEN2KHV', name: 'nina', realName: 'Nina Kowalski', email: 'nina.kowalski@northwind-logistics.example', tz: 'Europe/Berlin' };
 
-/** Every message and view the adapter sent, checked against Slack's limits. */
-function problemsIn(calls: RecordedCall[]): string[] {
-  return calls.flatMap((call) => {
-    const params = call.params as Json;
-    if (call.method.startsWith('views.')) return viewProblems(params.view).map((problem) => `${call.method}: ${problem}`);
-    if (params.blocks) return messageProblems(params).map((problem) => `${call.method}: ${problem}`);
-    return [];
-  });
-}
 
 describe('the product\'s own flows through Slack (real registry)', () => {
   let rig: SlackRig;
@@ -85,7 +75,7 @@ describe('the product\'s own flows through Slack (real registry)', () => {
     await rig.fake.waitFor('chat.postMessage', 1, (call) => /INC-000001 is closed/.test(String((call.params as Json).text)));
     const closed = await rig.harness.store.collection('incidents').findOne({ id: 'INC-000001' });
     expect(closed).toMatchObject({ status: 'closed', assignee: { id: 'nina-kowalski' }, closure: { how: 'confirmed' } });
-    expect(problemsIn(rig.fake.calls)).toEqual([]);
+    expect(problemsInCalls(rig.fake.calls)).toEqual([]);
   });
 
   it('"Report as incident" on a message opens the incident form prefilled with its words and a link back to it', async () => {

@@ -40,6 +40,8 @@ export interface SlackRig {
   event(event: Record<string, unknown>, extra?: { eventId?: string; headers?: Record<string, string> }): Promise<SlackHttpAnswer>;
   /** An interactivity payload, signed. */
   interact(payload: Record<string, unknown>): Promise<SlackHttpAnswer>;
+  /** A fresh response URL on the fake, and its path (to find what was posted to it). */
+  responseHook(name: string): { url: string; path: string };
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startSlackRig(options: { flows?: Flow<unknown>[]; tuning?:
   await adapter.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
 
+  let hooks = 0;
   const post = (body: string, contentType: string, headers?: Record<string, string>) =>
     postRaw(url, body, { 'content-type': contentType, ...(headers ?? slackSignature(SECRET, body)) });
 
@@ -117,6 +120,11 @@ export async function startSlackRig(options: { flows?: Flow<unknown>[]; tuning?:
         authorizations: [{ enterprise_id: null, team_id: FAKE_BOT.teamId, user_id: FAKE_BOT.userId, is_bot: true, is_enterprise_install: false }],
       });
       return post(body, JSON_TYPE, extra.headers ? { ...slackSignature(SECRET, body), ...extra.headers } : undefined);
+    },
+    responseHook(name) {
+      hooks += 1;
+      const url = fake.responseUrl(`${name}-${hooks}`);
+      return { url, path: new URL(url).pathname };
     },
     interact(payload) {
       return post(interactionBody({ api_app_id: FAKE_BOT.appId, team: { id: FAKE_BOT.teamId, domain: 'acme-corp' }, token: 'legacy', ...payload }), FORM);
