@@ -40,7 +40,8 @@ export async function openTypeForm(turn: StateTurn<InboundEvent>, type: ChangeTy
   const { org } = turn.services;
   if (type === 'standard' && org.changes.standardCatalogue.length === 0) return { messages: [textMessage(TEXT.noTemplates)] };
   const draftId = draft?.id ?? randomUUID();
-  await turn.state.save({ form: { type, draftId } });
+  // A new form makes an earlier confirmation stale: its draft goes.
+  await turn.state.clear();
   const zone = turn.actor.timeZone;
   return { messages: [type === 'standard' ? standardForm(org, draftId, zone, draft) : detailsForm(org, type, draftId, zone, draft)] };
 }
@@ -106,17 +107,18 @@ function checkStandard(turn: StateTurn<SubmitEvent>): { draft: Omit<Draft, 'id'>
   };
 }
 
-/** A form came back: check it, then show risk, route and schedule findings before submitting. */
-export async function reviewRequest(turn: StateTurn<SubmitEvent>, standard: boolean): Promise<Reply> {
+/**
+ * A form came back: check it, then show risk, route and schedule findings before submitting. The type is the
+ * form's own (each type has its form id), so a form submitted after its conversation state expired keeps it.
+ */
+export async function reviewRequest(turn: StateTurn<SubmitEvent>, type: ChangeType): Promise<Reply> {
   const { services, actor } = turn;
-  const state = await turn.state.load();
   const draftId = draftSchema.shape.id.safeParse(turn.event.state);
   if (draftId.success) {
     const done = await submitted(turn, draftId.data);
     if (done) return { messages: [textMessage(TEXT.alreadySubmitted(done.changeId))] };
   }
-  const type = standard ? 'standard' : state?.form?.type === 'emergency' ? 'emergency' : 'normal';
-  const checked = standard ? checkStandard(turn) : checkDetails(turn.event.values, type === 'emergency' ? 'emergency' : 'normal', services.org, actor.timeZone);
+  const checked = type === 'standard' ? checkStandard(turn) : checkDetails(turn.event.values, type, services.org, actor.timeZone);
   if ('errors' in checked) return { errors: checked.errors };
   const previewed = preview(turn, checked.draft);
   if ('errors' in previewed) return { errors: previewed.errors };

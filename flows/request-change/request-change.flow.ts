@@ -80,9 +80,11 @@ export const requestChangeFlow = defineFlow<ChangeState>({
   async onSubmit(turn, form) {
     switch (form) {
       case FORMS.details:
-        return reviewRequest(turn, false);
+        return reviewRequest(turn, 'normal');
+      case FORMS.emergency:
+        return reviewRequest(turn, 'emergency');
       case FORMS.standard:
-        return reviewRequest(turn, true);
+        return reviewRequest(turn, 'standard');
       case FORMS.reject:
         return submitReject(turn);
       case FORMS.ask:

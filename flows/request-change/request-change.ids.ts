@@ -25,7 +25,8 @@ export const ACTIONS = {
 } as const;
 
 /** Forms of the flow. */
-export const FORMS = { details: 'details', standard: 'standard', reject: 'reject', ask: 'ask', done: 'done', failed: 'failed', review: 'review' } as const;
+/** `details` is the normal change's form, `emergency` the emergency change's: the type comes back with the form. */
+export const FORMS = { details: 'details', emergency: 'emergency', standard: 'standard', reject: 'reject', ask: 'ask', done: 'done', failed: 'failed', review: 'review' } as const;
 
 /** `request-change:<name>` for a button or form of this flow. */
 export function id(name: string): ActionId {

@@ -85,7 +85,7 @@ export function detailsForm(org: Organisation, type: 'normal' | 'emergency', dra
   const at = (date: Date | undefined) => (date ? { initial: toLocalInput(date, zone) } : {});
   const initial = (value: string | undefined) => (value ? { initial: value } : {});
   const form: Form = {
-    id: id(FORMS.details),
+    id: id(type === 'emergency' ? FORMS.emergency : FORMS.details),
     title: type === 'emergency' ? 'Emergency change' : 'Normal change',
     intro:
       type === 'emergency'

@@ -35,8 +35,6 @@ export type Draft = z.output<typeof draftSchema>;
 
 /** The state for one person in one conversation. */
 export const changeStateSchema = z.object({
-  /** The type picked and the form's draft id while the form is open. */
-  form: z.object({ type: z.enum(CHANGE_TYPES), draftId: z.uuid() }).optional(),
   /** The details accepted and shown back for confirmation. */
   draft: draftSchema.optional(),
 });

@@ -64,6 +64,15 @@ describe('request-change: standard, emergency and the schedule checks', () => {
     expect(new Set(ecab)).toEqual(new Set(['tom-okafor', 'lukas-becker', 'daniel-hughes']));
   });
 
+  it('an emergency form keeps its type even when its conversation state is gone', async () => {
+    const opened = first(await h.send({ type: 'command', command: 'change', args: 'emergency' }, REQUESTER));
+    await h.services.store.collection('conversations').deleteMany({});
+    const form = opened!.form!;
+    const values = { ...DETAILS, plannedStart: '2026-03-02T09:30', plannedEnd: '2026-03-02T10:30', ...riskAnswers(h, 'highest') };
+    const confirmation = first(await h.send({ type: 'submit', form: form.id, values: values as never, state: form.state! }, REQUESTER));
+    expect(textOf(confirmation)).toContain('The emergency CAB decides');
+  });
+
   it('takes a change asked for in plain words to the change request, not to an incident', async () => {
     const outcome = await h.send({ type: 'message', text: 'I need to patch the payroll DB servers on Saturday' }, as('Nina'));
     expect(buttonsOf(first(outcome)).map((b) => b.value)).toEqual(['standard', 'normal', 'emergency']);
