@@ -16,7 +16,7 @@ import { auditActor, personRef, SYSTEM_AUDIT_ACTOR, tell } from '../shared/actor
 import { timeZoneOf } from '../shared/people';
 import { createChangeRepository, type StoredChange } from './change.repository';
 import { KEYS, LIMITS } from './request-change.ids';
-import { approvalCard, askForm, decisionNote, questionMessage, rejectForm, statusWords, TEXT } from './request-change.messages';
+import { answerMessage, approvalCard, askForm, decisionNote, questionMessage, rejectForm, replyForm, statusWords, TEXT } from './request-change.messages';
 
 const APPROVAL_CARD = 'approval-card';
 
@@ -126,8 +126,42 @@ export async function submitAsk(turn: Turn<SubmitEvent>): Promise<Reply> {
   const asked = stored.record.notes.filter((n) => n.by.id === actor.id).length;
   const next = { ...stored.record, notes: [...stored.record.notes, { at: turn.now, by: personRef(actor), text: `Question: ${question}` }], updatedAt: turn.now };
   const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action: 'change.question_asked', before: stored.record, extra: { question } });
-  await tell(services, saved.record.requester.id, questionMessage(saved.record, actor.name, question), KEYS.question(saved.record.id, actor.id, asked + 1));
+  await tell(services, saved.record.requester.id, questionMessage(saved.record, { id: actor.id, name: actor.name }, question), KEYS.question(saved.record.id, actor.id, asked + 1));
   return { messages: [textMessage(TEXT.questionSent(saved.record.id, saved.record.requester.name))] };
+}
+
+/** `CHG-… person-id` from a Reply button or form: the change and the approver who asked. */
+function replyTarget(services: Services, value: string | undefined): { changeId: string; asker: { id: string; name: string } } | null {
+  const [changeId, askerId] = (value ?? '').split(' ');
+  const asker = askerId ? services.org.people.find((p) => p.id === askerId) : undefined;
+  return changeId && asker ? { changeId, asker: { id: asker.id, name: asker.name } } : null;
+}
+
+/** Reply: the requester answers an approver's question. */
+export async function openReply(turn: Turn<ActionEvent>): Promise<Reply> {
+  const target = replyTarget(turn.services, turn.event.value);
+  if (!target) return { messages: [textMessage('That button is no longer available.')] };
+  const stored = await createChangeRepository(turn.services).get(target.changeId);
+  if (stored.record.requester.id !== turn.actor.id) return { messages: [textMessage(TEXT.onlyRequesterReplies(stored.record.id))] };
+  return { messages: [replyForm(stored.record, target.asker)] };
+}
+
+/** The answer goes to the approver who asked (once per answer), and is kept on the change. */
+export async function submitReply(turn: Turn<SubmitEvent>): Promise<Reply> {
+  const { services, actor } = turn;
+  const answer = typeof turn.event.values.answer === 'string' ? turn.event.values.answer.trim() : '';
+  if (answer === '') return { errors: { answer: 'Type your answer' } };
+  if (answer.length > LIMITS.comment) return { errors: { answer: `The answer can be ${LIMITS.comment} characters at most` } };
+  const target = replyTarget(services, turn.event.state);
+  if (!target) return { messages: [textMessage('That form is no longer available.')] };
+  const repo = createChangeRepository(services);
+  const stored = await repo.get(target.changeId);
+  if (stored.record.requester.id !== actor.id) return { messages: [textMessage(TEXT.onlyRequesterReplies(stored.record.id))] };
+  const answered = stored.record.notes.filter((n) => n.by.id === actor.id && n.text.startsWith('Answer to ')).length;
+  const next = { ...stored.record, notes: [...stored.record.notes, { at: turn.now, by: personRef(actor), text: `Answer to ${target.asker.name}: ${answer}` }], updatedAt: turn.now };
+  const saved = await repo.save(next, stored.version, { actor: auditActor(actor), action: 'change.question_answered', before: stored.record, extra: { to: target.asker.id, answer } });
+  await tell(services, target.asker.id, answerMessage(saved.record, actor.name, answer), KEYS.answer(saved.record.id, target.asker.id, answered + 1));
+  return { messages: [textMessage(TEXT.answerSent(saved.record.id, target.asker.name))] };
 }
 
 /** Withdraw: the requester takes the change back before it is decided; approvers' cards say so. */

@@ -5,7 +5,7 @@
  */
 import { defineFlow } from '../../src/engine/flow';
 import { textMessage } from '../../src/engine/message';
-import { approve, openAsk, openReject, submitAsk, submitReject, withdraw } from './approval';
+import { approve, openAsk, openReject, openReply, submitAsk, submitReject, submitReply, withdraw } from './approval';
 import { changeNudgesJob } from './change-nudges.job';
 import { markStarted, openOutcome, openReview, submitOutcome, submitReview } from './implementation';
 import { cancelDraft, chooseType, editDraft, reviewRequest, startRequest, submitDraft } from './intake';
@@ -70,6 +70,8 @@ export const requestChangeFlow = defineFlow<ChangeState>({
         return openOutcome(turn, 'failed');
       case ACTIONS.review:
         return openReview(turn);
+      case ACTIONS.reply:
+        return openReply(turn);
       case ACTIONS.view:
         return showChange(turn, turn.event.value ?? '');
       default:
@@ -95,6 +97,8 @@ export const requestChangeFlow = defineFlow<ChangeState>({
         return submitOutcome(turn, 'failed');
       case FORMS.review:
         return submitReview(turn);
+      case FORMS.reply:
+        return submitReply(turn);
       default:
         return { messages: [textMessage('That form is no longer available.')] };
     }

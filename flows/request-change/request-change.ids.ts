@@ -22,11 +22,12 @@ export const ACTIONS = {
   done: 'done',
   failed: 'failed',
   review: 'review',
+  reply: 'reply',
 } as const;
 
 /** Forms of the flow. */
 /** `details` is the normal change's form, `emergency` the emergency change's: the type comes back with the form. */
-export const FORMS = { details: 'details', emergency: 'emergency', standard: 'standard', reject: 'reject', ask: 'ask', done: 'done', failed: 'failed', review: 'review' } as const;
+export const FORMS = { details: 'details', emergency: 'emergency', standard: 'standard', reject: 'reject', ask: 'ask', done: 'done', failed: 'failed', review: 'review', reply: 'reply' } as const;
 
 /** `request-change:<name>` for a button or form of this flow. */
 export function id(name: string): ActionId {
@@ -45,6 +46,7 @@ export const KEYS = {
   approvalCard: (changeId: string, personId: string) => `change:${changeId}:approval-card:to:${personId}`,
   requesterNote: (changeId: string, version: number) => `change:${changeId}:v${version}:to:requester`,
   question: (changeId: string, personId: string, n: number) => `change:${changeId}:question:${personId}:${n}`,
+  answer: (changeId: string, personId: string, n: number) => `change:${changeId}:answer:${personId}:${n}`,
   implementerNudge: (changeId: string) => `change:${changeId}:implementer-nudge`,
   reviewRequest: (changeId: string) => `change:${changeId}:review-request`,
   reviewNudge: (changeId: string, day: string) => `change:${changeId}:review-nudge:${day}`,

@@ -26,6 +26,8 @@ export const TEXT = {
   questionEmpty: 'Type your question for the requester',
   questionSent: (changeId: string, requester: string) => `Your question about ${changeId} was sent to ${requester}.`,
   onlyRequester: (changeId: string) => `Only the person who requested ${changeId} can withdraw it.`,
+  onlyRequesterReplies: (changeId: string) => `Only the person who requested ${changeId} can answer questions about it.`,
+  answerSent: (changeId: string, to: string) => `Your answer about ${changeId} was sent to ${to}.`,
   onlyImplementer: (changeId: string) => `Only the implementer of ${changeId} or a change manager can record how it went.`,
   onlyReviewer: (changeId: string) => `The review of ${changeId} is written by its requester or a change manager.`,
   started: (changeId: string) => `${changeId} is being implemented. Press Done or Failed when it is over.`,
@@ -333,13 +335,39 @@ export function askForm(change: Change): Message {
 }
 
 /** An approver's question, delivered to the requester. */
-export function questionMessage(change: Change, from: string, question: string): Message {
+export function questionMessage(change: Change, from: { id: string; name: string }, question: string): Message {
   return {
-    summary: `${from} asks about ${change.id}`,
+    summary: `${from.name} asks about ${change.id}`,
     blocks: [
-      { kind: 'text', text: [{ bold: `${from} asks about ${change.id} "${change.title}":` }] },
+      { kind: 'text', text: [{ bold: `${from.name} asks about ${change.id} "${change.title}":` }] },
       { kind: 'text', text: question },
-      { kind: 'context', text: 'Answer them directly; the change waits for their decision.' },
+      { kind: 'context', text: 'The change waits for their decision.' },
+      { kind: 'actions', buttons: [{ action: id(ACTIONS.reply), label: 'Reply', value: `${change.id} ${from.id}`, style: 'primary' }] },
+    ],
+  };
+}
+
+/** The requester's reply to an approver's question. */
+export function replyForm(change: Change, to: { id: string; name: string }): Message {
+  const form: Form = {
+    id: id(FORMS.reply),
+    title: `Reply about ${change.id}`,
+    intro: `Your answer goes to ${to.name}.`,
+    inputs: [{ kind: 'text', name: 'answer', label: 'Your answer', required: true, multiline: true, maxLength: LIMITS.comment }],
+    submitLabel: 'Send',
+    state: `${change.id} ${to.id}`,
+  };
+  return { summary: form.title, blocks: [], form };
+}
+
+/** The requester's answer, delivered to the approver who asked, with their card to decide on. */
+export function answerMessage(change: Change, from: string, answer: string): Message {
+  return {
+    summary: `${from} answered about ${change.id}`,
+    blocks: [
+      { kind: 'text', text: [{ bold: `${from} answered your question about ${change.id} "${change.title}":` }] },
+      { kind: 'text', text: answer },
+      { kind: 'actions', buttons: [{ action: id(ACTIONS.view), label: 'Open the change', value: change.id }] },
     ],
   };
 }

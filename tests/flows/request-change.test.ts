@@ -91,6 +91,27 @@ describe('request-change: authorising', () => {
     expect(h.webchat.to('nina-kowalski').some((s) => textOf(s.message).includes('No tested backout on node B.'))).toBe(true);
   });
 
+  it("an approver's question reaches the requester, whose reply reaches the approver; both are kept on the change", async () => {
+    const changeId = await raiseNormal(h);
+    const askForm = first(await h.send({ type: 'action', action: 'request-change:ask', value: changeId }, PRIYA))!.form!;
+    const empty = await h.send({ type: 'submit', form: askForm.id, values: { question: ' ' }, state: askForm.state! }, PRIYA);
+    expect(empty.errors).toEqual({ question: 'Type your question for the requester' });
+    await h.send({ type: 'submit', form: askForm.id, values: { question: 'Is node B patched first?' }, state: askForm.state! }, PRIYA);
+    const question = h.webchat.to('nina-kowalski').map((s) => s.message).find((m) => textOf(m).includes('Is node B patched first?'));
+    const reply = button(question, 'reply');
+    const refused = await h.send({ type: 'action', action: reply.action, value: reply.value! }, LUKAS);
+    expect(textOf(first(refused))).toBe(`Only the person who requested ${changeId} can answer questions about it.`);
+    const replyForm = first(await h.send({ type: 'action', action: reply.action, value: reply.value! }, REQUESTER))!.form!;
+    const noAnswer = await h.send({ type: 'submit', form: replyForm.id, values: { answer: '' }, state: replyForm.state! }, REQUESTER);
+    expect(noAnswer.errors).toEqual({ answer: 'Type your answer' });
+    const sent = await h.send({ type: 'submit', form: replyForm.id, values: { answer: 'Yes, A after B.' }, state: replyForm.state! }, REQUESTER);
+    expect(textOf(first(sent))).toBe(`Your answer about ${changeId} was sent to Priya Shah.`);
+    const answer = h.webchat.to('priya-shah').map((s) => s.message).find((m) => textOf(m).includes('Yes, A after B.'));
+    expect(buttonsOf(answer).map((b) => b.label)).toEqual(['Open the change']);
+    const actions = (await h.services.audit.listForRecord('change', changeId)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['change.question_asked', 'change.question_answered']));
+  });
+
   it('a withdrawn change takes no more decisions', async () => {
     const changeId = await raiseNormal(h);
     await h.send({ type: 'action', action: 'request-change:withdraw', value: changeId }, REQUESTER);
