@@ -11,23 +11,25 @@
 import { pendingApprovers } from '../../src/domain/change-approval';
 import { dueApprovalNudges } from '../../src/domain/change-reminders';
 import { isWorkingTime } from '../../src/domain/business-hours';
-import { changeSchema, type Change } from '../../src/domain/change';
+import type { Change } from '../../src/domain/change';
 import { localIsoDate } from '../../src/domain/dates';
 import type { JobDefinition } from '../../src/engine/scheduler';
 import type { Services } from '../../src/engine/services';
-import { COLLECTIONS } from '../../src/store/collections';
 import { tell } from '../shared/actors';
+import { createChangeRepository } from './change.repository';
 import { calendarOf, timeZoneOf } from '../shared/people';
 import { nudgeImplementer, nudgeReviewer } from './implementation';
 import { approvalCard, escalationMessage } from './request-change.messages';
 
 const DAY_MS = 86_400_000;
 
+/** Changes in `status` (planned to start by `plannedBefore`), by planned start: the (status, plannedStart) index. */
 async function changesIn(services: Services, status: readonly Change['status'][], plannedBefore?: Date): Promise<Change[]> {
-  const docs = await services.store
-    .collection(COLLECTIONS.changes)
-    .find({ status: { $in: [...status] }, ...(plannedBefore ? { plannedStart: { $lte: plannedBefore } } : {}) }, { sort: { plannedStart: 1 }, limit: 1000 });
-  return docs.map((doc) => changeSchema.parse(doc));
+  const found = await createChangeRepository(services).find(
+    { status: { $in: [...status] }, ...(plannedBefore ? { plannedStart: { $lte: plannedBefore } } : {}) },
+    { sort: { plannedStart: 1 }, limit: 1000 },
+  );
+  return found.map((stored) => stored.record);
 }
 
 /** What one sweep sent (a key already used sends nothing and is not counted). */
