@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { createHttpServer } from '../adapters/http/server';
 import { createStateSigner } from '../adapters/shared/signed-state';
@@ -229,6 +230,33 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
   return { url: `http://127.0.0.1:${port}/slack/events`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** Garbage-collection pauses on the thread both apps share, counted while one of them is being measured. */
+interface GcPauses {
+  count: number;
+  totalMs: number;
+  longestMs: number;
+}
+
+let counting: GcPauses | undefined;
+new PerformanceObserver((list) => {
+  if (!counting) return;
+  for (const entry of list.getEntries()) {
+    counting.count += 1;
+    counting.totalMs += entry.duration;
+    counting.longestMs = Math.max(counting.longestMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
+/** Runs `measure`, adding the collector's pauses meanwhile to `into`. */
+async function countingGc<T>(into: GcPauses, measure: () => Promise<T>): Promise<T> {
+  counting = into;
+  try {
+    return await measure();
+  } finally {
+    counting = undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const loadAverage = loadavg()[0]!;
   const fake = await startFakeSlack();
@@ -242,20 +270,20 @@ async function main(): Promise<void> {
   const itsmUrl = `http://127.0.0.1:${port}/slack/events`;
   const bare = await startBare();
 
-  const rows: Array<{ request: string; concurrency: number; itsmP50: number; itsmP99: number; bareP50: number; bareP99: number; answerP50: number; answerP99: number }> = [];
+  const rows: Array<{ request: string; concurrency: number; itsmP50: number; itsmP99: number; bareP50: number; bareP99: number; answerP50: number; answerP99: number; itsmGc: GcPauses; bareGc: GcPauses }> = [];
   let replies = 0;
   for (const kind of ['command', 'button'] as const) {
     for (const level of LEVELS) {
       // Rounds alternate the two apps, so a noisy moment on the machine falls on both; the percentiles pool them.
-      const bareRun = { latencies: [] as number[] };
-      const itsmRun = { latencies: [] as number[], ids: [] as string[] };
+      const bareRun = { latencies: [] as number[], gc: { count: 0, totalMs: 0, longestMs: 0 } };
+      const itsmRun = { latencies: [] as number[], ids: [] as string[], gc: { count: 0, totalMs: 0, longestMs: 0 } };
       for (let round = 0; round < ROUNDS; round += 1) {
         await run(load, bare.url, kind, level, WARMUP, fake);
-        bareRun.latencies.push(...(await run(load, bare.url, kind, level, REQUESTS_PER_RUN, fake)).latencies);
+        bareRun.latencies.push(...(await countingGc(bareRun.gc, () => run(load, bare.url, kind, level, REQUESTS_PER_RUN, fake))).latencies);
         await run(load, itsmUrl, kind, level, WARMUP, fake);
         replies += WARMUP;
         await settle(fake, replies);
-        const measured = await run(load, itsmUrl, kind, level, REQUESTS_PER_RUN, fake);
+        const measured = await countingGc(itsmRun.gc, () => run(load, itsmUrl, kind, level, REQUESTS_PER_RUN, fake));
         replies += REQUESTS_PER_RUN;
         await settle(fake, replies);
         itsmRun.latencies.push(...measured.latencies);
@@ -271,15 +299,18 @@ async function main(): Promise<void> {
         bareP99: percentile(bareRun.latencies, 99),
         answerP50: percentile(answers, 50),
         answerP99: percentile(answers, 99),
+        itsmGc: itsmRun.gc,
+        bareGc: bareRun.gc,
       });
     }
   }
 
   const f = (ms: number) => ms.toFixed(2);
+  const gcText = (pauses: GcPauses) => `${pauses.count}, ${pauses.longestMs.toFixed(1)}`;
   const table = [
-    '| request | in flight | itsm-bot ack p50 (ms) | itsm-bot ack p99 (ms) | bare Bolt ack p50 (ms) | bare Bolt ack p99 (ms) | ack p99 ratio | itsm-bot answer p50 / p99 (ms) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.request} | ${row.concurrency} | ${f(row.itsmP50)} | ${f(row.itsmP99)} | ${f(row.bareP50)} | ${f(row.bareP99)} | ${(row.itsmP99 / row.bareP99).toFixed(2)}× | ${f(row.answerP50)} / ${f(row.answerP99)} |`),
+    '| request | in flight | itsm-bot ack p50 (ms) | itsm-bot ack p99 (ms) | bare Bolt ack p50 (ms) | bare Bolt ack p99 (ms) | ack p99 ratio | itsm-bot answer p50 / p99 (ms) | GC pauses itsm-bot / bare (count, longest ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.request} | ${row.concurrency} | ${f(row.itsmP50)} | ${f(row.itsmP99)} | ${f(row.bareP50)} | ${f(row.bareP99)} | ${(row.itsmP99 / row.bareP99).toFixed(2)}× | ${f(row.answerP50)} / ${f(row.answerP99)} | ${gcText(row.itsmGc)} / ${gcText(row.bareGc)} |`),
   ].join('\n');
   const worst = Math.max(...rows.map((row) => row.itsmP99 / row.bareP99));
   const verdict = `Goal: ack p99 ≤ 1.5× the bare app's in every row. Worst ratio ${worst.toFixed(2)}×: ${worst <= 1.5 ? 'PASS' : 'MISS'}. The answer column is the time from sending a request to its answer reaching Slack's side: work after an ack waits while requests are arriving (at most ${DEFAULT_ACK_FIRST.maxWaitMs} ms), so in a closed-loop burst most answers go out as it ends.`;

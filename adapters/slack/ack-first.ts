@@ -81,6 +81,13 @@ export function createAckFirst(timings: AckFirstTimings = DEFAULT_ACK_FIRST): Ac
     setImmediate(review);
   }
 
+  function track<T>(work: Promise<T>): Promise<T> {
+    running.add(work);
+    const forget = () => running.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
   function turn(): Promise<void> {
     if (draining) {
       started += 1;
@@ -115,10 +122,7 @@ export function createAckFirst(timings: AckFirstTimings = DEFAULT_ACK_FIRST): Ac
           if (waiting.length > 0) setImmediate(review);
         }
       });
-      running.add(done);
-      const forget = () => running.delete(done);
-      done.then(forget, forget);
-      return done;
+      return track(done);
     },
     async drain() {
       draining = true;

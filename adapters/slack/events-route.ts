@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isValidSlackRequest, type HTTPReceiver, type webApi } from '@slack/bolt';
+import { isValidSlackRequest, type App, type HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from '../../src/engine/logger';
 import type { AckFirst } from './ack-first';
 import { readBody, sendJson } from '../http/server';
-import { classifyRequest, type ClassifiedRequest } from './parse-request';
+import { readSlackRequest, type ClassifiedRequest } from './parse-request';
 
 /** Who the bot is in its workspace, from `auth.test`. */
 export interface SelfInfo {
@@ -43,6 +43,23 @@ const BODY_LIMIT_BYTES = 2_000_000;
 // message_action: the message shortcut (listeners/shortcuts.ts); an unknown callback id is left to Bolt, which answers 404.
 const HANDLED_INTERACTIONS = new Set(['block_actions', 'block_suggestion', 'view_submission', 'message_action']);
 
+/**
+ * Requests whose ack is always empty: every listener of these acks first and answers later (a slash command through
+ * its response URL, a button by updating or posting, an event by its own Web API calls). The route acks them itself,
+ * before any of Bolt's middleware runs, so an ack costs reading, verifying and parsing the body and nothing else.
+ * A view submission (its ack carries field errors or the next view), a select's options, a message shortcut (Bolt
+ * answers an unknown callback id with a 404) and Slack's handshakes go through Bolt's receiver as before.
+ */
+function ackedAtRoute(placed: ClassifiedRequest): boolean {
+  return placed.kind === 'command' || placed.kind === 'event' || (placed.kind === 'interaction' && placed.name === 'block_actions');
+}
+
+/** The first value of a header Slack sends once. */
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** Why a signed request is not for this app and workspace, if it is not. */
 async function foreign(placed: ClassifiedRequest, self: () => Promise<SelfInfo>): Promise<string | null> {
   if (placed.kind === 'url_verification' || placed.kind === 'ssl_check') return null;
@@ -59,11 +76,14 @@ async function foreign(placed: ClassifiedRequest, self: () => Promise<SelfInfo>)
  * the signature and the 5-minute replay window once, with Bolt's own `isValidSlackRequest` (unsigned, wrongly
  * signed and stale requests get 401 here, and Bolt, built with `signatureVerification: false`, does not hash every
  * request a second time); a signed request Bolt would leave hanging for 3 seconds (a body it cannot place, a command
- * or interaction nobody listens to) or one meant for another app or workspace is answered at once with a 4xx. Bolt
- * does the rest: url_verification, parsing, listeners and acks.
+ * or interaction nobody listens to) or one meant for another app or workspace is answered at once with a 4xx.
+ * Commands, button clicks and events are acked here and handed to Bolt's `processEvent` with the body already
+ * parsed (see `ackedAtRoute`); Bolt's receiver does the rest: url_verification, view submissions, options.
  */
 export function createEventsHandler(options: {
   receiver: HTTPReceiver;
+  /** Where requests acked by the route are processed. */
+  app: Pick<App, 'processEvent'>;
   signingSecret: string;
   /** The slash commands registered (read at request time). */
   commands: readonly string[];
@@ -72,7 +92,7 @@ export function createEventsHandler(options: {
   ackFirst: AckFirst;
   logger: Logger;
 }) {
-  const { receiver, signingSecret, commands, self, ackFirst, logger } = options;
+  const { receiver, app, signingSecret, commands, self, ackFirst, logger } = options;
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.once('close', ackFirst.arrived());
     const raw = await readBody(req, BODY_LIMIT_BYTES);
@@ -90,7 +110,8 @@ export function createEventsHandler(options: {
       res.writeHead(401).end();
       return;
     }
-    const placed = classifyRequest(req.headers['content-type'], text);
+    const read = readSlackRequest(req.headers['content-type'], text);
+    const placed = read?.placed;
     const unhandled =
       !placed ||
       (placed.kind === 'interaction' && !HANDLED_INTERACTIONS.has(placed.name ?? '')) ||
@@ -111,6 +132,22 @@ export function createEventsHandler(options: {
       sendJson(res, 403, { error: 'This request is not for this app.' });
       return;
     }
-    receiver.requestListener(req, res);
+    if (!ackedAtRoute(placed)) {
+      receiver.requestListener(req, res);
+      return;
+    }
+    res.writeHead(200).end();
+    const retryNum = header(req, 'x-slack-retry-num');
+    const retryReason = header(req, 'x-slack-retry-reason');
+    const event = {
+      body: read!.body,
+      ack: async () => undefined,
+      ...(retryNum !== undefined ? { retryNum: Number.parseInt(retryNum, 10) } : {}),
+      ...(retryReason !== undefined ? { retryReason } : {}),
+      customProperties: {},
+    };
+    // Even Bolt's part waits until Slack's requests let up: while they arrive, a request costs only its ack.
+    // Listeners report their own failures (app.error); this only sees Bolt failing before it reached one.
+    ackFirst.afterAck(() => app.processEvent(event)).catch((error: unknown) => logger.error({ err: error, kind: placed.kind, name: placed.name }, 'Bolt failed to process a Slack request after its ack'));
   };
 }

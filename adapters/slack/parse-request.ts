@@ -57,30 +57,44 @@ function event(body: Record<string, unknown>): ClassifiedRequest | null {
   };
 }
 
-/** Places a request body by its content type (exactly as Bolt does), or null when it is none of Slack's. */
-export function classifyRequest(contentType: string | undefined, raw: string): ClassifiedRequest | null {
+/** A signed request read: what it is, and its body parsed exactly as Bolt parses it (Bolt's `ReceiverEvent.body`). */
+export interface SlackRequest {
+  placed: ClassifiedRequest;
+  body: Record<string, unknown>;
+}
+
+/** Reads a request body by its content type (exactly as Bolt does), or null when it is none of Slack's. */
+export function readSlackRequest(contentType: string | undefined, raw: string): SlackRequest | null {
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
-      const form = parseQuery(raw);
-      if (form.ssl_check === '1') return { kind: 'ssl_check', enterprise: false };
+      const form = parseQuery(raw) as Record<string, unknown>;
+      if (form.ssl_check === '1') return { placed: { kind: 'ssl_check', enterprise: false }, body: form };
       if (typeof form.payload === 'string') {
         const payload = record(JSON.parse(form.payload));
-        return payload ? interaction(payload) : null;
+        const placed = payload ? interaction(payload) : null;
+        return placed ? { placed, body: payload! } : null;
       }
       if (typeof form.command === 'string' && typeof form.user_id === 'string') {
-        return {
+        const placed: ClassifiedRequest = {
           kind: 'command',
           name: form.command,
           ...(str(form.api_app_id) ? { appId: form.api_app_id as string } : {}),
           ...(str(form.team_id) ? { teamId: form.team_id as string } : {}),
           enterprise: form.is_enterprise_install === 'true',
         };
+        return { placed, body: form };
       }
       return null;
     }
     const body = record(JSON.parse(raw));
-    return body ? event(body) : null;
+    const placed = body ? event(body) : null;
+    return placed ? { placed, body: body! } : null;
   } catch {
     return null;
   }
+}
+
+/** Places a request body by its content type (exactly as Bolt does), or null when it is none of Slack's. */
+export function classifyRequest(contentType: string | undefined, raw: string): ClassifiedRequest | null {
+  return readSlackRequest(contentType, raw)?.placed ?? null;
 }

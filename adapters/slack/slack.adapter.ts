@@ -125,7 +125,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
 
   const routes: Route[] =
     receiver && config.mode === 'http'
-      ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handle: createEventsHandler({ receiver, signingSecret: config.signingSecret, commands: register.surface.commands, self, ackFirst, logger }) }]
+      ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handle: createEventsHandler({ receiver, app, signingSecret: config.signingSecret, commands: register.surface.commands, self, ackFirst, logger }) }]
       : [];
 
   return {

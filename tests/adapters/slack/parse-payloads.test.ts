@@ -1,5 +1,6 @@
 import { conversationOf, fromMessageRef, slackTextToPlain, splitCommand, toMessageRef } from '../../../adapters/slack/parse-inbound';
-import { classifyRequest } from '../../../adapters/slack/parse-request';
+import { HTTPModuleFunctions } from '@slack/bolt';
+import { classifyRequest, readSlackRequest } from '../../../adapters/slack/parse-request';
 import { parseViewValues } from '../../../adapters/slack/parse-view-values';
 import { commandBody, FORM, interactionBody, JSON_TYPE, slackFixture } from '../../support/slack-requests';
 
@@ -57,6 +58,19 @@ describe('placing requests before Bolt sees them', () => {
     expect(classifyRequest(FORM, interactionBody(slackFixture('block_actions')))).toEqual({ kind: 'interaction', name: 'block_actions', appId: 'A0HELPBOT01', teamId: 'T0001ACME', enterprise: false });
     expect(classifyRequest(FORM, interactionBody(slackFixture('view_submission')))).toMatchObject({ kind: 'interaction', name: 'view_submission', teamId: 'T0001ACME' });
     expect(classifyRequest(FORM, 'ssl_check=1&token=x')).toMatchObject({ kind: 'ssl_check' });
+  });
+
+  it('parses a body exactly as Bolt does, so the requests the route acks reach Bolt as its own receiver would pass them', () => {
+    const bodies: Array<[string, string]> = [
+      [JSON_TYPE, JSON.stringify(slackFixture('app_mention'))],
+      [FORM, commandBody(slackFixture('slash_command'))],
+      [FORM, interactionBody(slackFixture('block_actions'))],
+      [FORM, interactionBody(slackFixture('view_submission'))],
+    ];
+    for (const [contentType, raw] of bodies) {
+      const asBolt = HTTPModuleFunctions.parseHTTPRequestBody({ rawBody: Buffer.from(raw), headers: { 'content-type': contentType } } as never);
+      expect(readSlackRequest(contentType, raw)?.body).toEqual(asBolt);
+    }
   });
 
   it('refuses what is none of Slack\'s', () => {
