@@ -10,11 +10,20 @@ import { performance } from 'node:perf_hooks';
 export interface AckFirst {
   /** Called as a request reaches the route; the returned function once the request has been answered. */
   arrived(): () => void;
-  /** Runs `work` once the route is quiet (or it has waited `maxWaitMs`). Rejects as `work` does. */
-  afterAck<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` once the route is quiet (or it has waited `maxWaitMs`). Rejects as `work` does. Work that comes out
+   * of work which already waited (`waited`) runs at once: no answer waits twice.
+   */
+  afterAck<T>(work: () => Promise<T>, options?: { waited?: boolean }): Promise<T>;
   /** Lets everything waiting run now, runs later work at once, and resolves when all of it has finished. */
   drain(): Promise<void>;
 }
+
+/**
+ * Set in Bolt's context for a request the Slack route acked itself (events-route.ts): its processing already
+ * waited for a quiet moment, so the listener's work after the ack runs straight on (interaction-kit.ts).
+ */
+export const ACKED_AT_ROUTE = 'itsmAckedAtRoute';
 
 /** How long the route must have been quiet, and how long work may wait at most. */
 export interface AckFirstTimings {
@@ -113,8 +122,9 @@ export function createAckFirst(timings: AckFirstTimings = DEFAULT_ACK_FIRST): Ac
         if (waiting.length > 0 && !timer) timer = setTimeout(reviewAfterPoll, timings.quietMs);
       };
     },
-    afterAck<T>(work: () => Promise<T>): Promise<T> {
-      const done = turn().then(async () => {
+    afterAck<T>(work: () => Promise<T>, options: { waited?: boolean } = {}): Promise<T> {
+      const ready = options.waited ? Promise.resolve(void (started += 1)) : turn();
+      const done = ready.then(async () => {
         try {
           return await work();
         } finally {

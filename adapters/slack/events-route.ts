@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidSlackRequest, type App, type HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from '../../src/engine/logger';
-import type { AckFirst } from './ack-first';
+import { ACKED_AT_ROUTE, type AckFirst } from './ack-first';
 import { readBody, sendJson } from '../http/server';
 import { readSlackRequest, type ClassifiedRequest } from './parse-request';
 
@@ -144,7 +144,7 @@ export function createEventsHandler(options: {
       ack: async () => undefined,
       ...(retryNum !== undefined ? { retryNum: Number.parseInt(retryNum, 10) } : {}),
       ...(retryReason !== undefined ? { retryReason } : {}),
-      customProperties: {},
+      customProperties: { [ACKED_AT_ROUTE]: true },
     };
     // Even Bolt's part waits until Slack's requests let up: while they arrive, a request costs only its ack.
     // Listeners report their own failures (app.error); this only sees Bolt failing before it reached one.

@@ -1,4 +1,4 @@
-import type { AckFirst } from './ack-first';
+import { ACKED_AT_ROUTE, type AckFirst } from './ack-first';
 import type { Dispatcher, Outcome } from '../../src/engine/dispatcher';
 import type { Actor, Conversation } from '../../src/engine/events';
 import type { Logger } from '../../src/engine/logger';
@@ -101,10 +101,11 @@ export function createSlackKit(options: SlackKitOptions) {
   /**
    * Runs a listener's work after its ack once Slack's requests let up (ack-first.ts). The listener returns at once,
    * so Bolt lets go of the request (its context dies young instead of waiting in memory); a failure reaches the
-   * same handler as Bolt's errors, which logs it with a reference and tells the person.
+   * same handler as Bolt's errors, which logs it with a reference and tells the person. Pass Bolt's `context`: a
+   * request the route acked has waited already and its work runs at once.
    */
-  function afterAck(body: unknown, work: () => Promise<void>): void {
-    ackFirst.afterAck(work).catch((error: unknown) => onError({ error: error instanceof Error ? error : new Error(String(error)), body }));
+  function afterAck(body: unknown, work: () => Promise<void>, context?: Record<string, unknown>): void {
+    ackFirst.afterAck(work, { waited: context?.[ACKED_AT_ROUTE] === true }).catch((error: unknown) => onError({ error: error instanceof Error ? error : new Error(String(error)), body }));
   }
 
   /** The neutral conversation; without a channel (App Home, a modal) it is the person's DM with the bot. */

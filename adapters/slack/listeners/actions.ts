@@ -20,6 +20,7 @@ interface BlockActionsBody {
 
 interface ActionArgs {
   ack: () => Promise<void>;
+  context: Record<string, unknown>;
   body: BlockActionsBody;
   action: { action_id: string; value?: string; selected_option?: { value?: string } };
 }
@@ -44,7 +45,7 @@ function placeOf(body: BlockActionsBody) {
  * the App Home re-publishes it. The "Open the form" button opens a form kept in the store.
  */
 export function registerActions(register: Registrar, kit: SlackKit): void {
-  register.action(async ({ ack, body, action }: ActionArgs) => {
+  register.action(async ({ ack, body, action, context }: ActionArgs) => {
     const receivedAt = Date.now();
     await ack();
     if (body.type !== 'block_actions') return;
@@ -84,7 +85,7 @@ export function registerActions(register: Registrar, kit: SlackKit): void {
       if (outcome.duplicate) return;
       if (outcome.update && place.kind === 'message' && place.ref) await kit.outbound.update(place.ref, renderMessage(outcome.update, kit.render));
       if (place.kind === 'view' && place.home) await kit.publishHome(userId, person.actor);
-    });
+    }, context);
   });
 }
 

@@ -7,6 +7,7 @@ export const SLASH_COMMAND = '/itsm';
 
 interface CommandArgs {
   ack: () => Promise<void>;
+  context: Record<string, unknown>;
   command: { user_id: string; team_id?: string; channel_id: string; text?: string; trigger_id: string; response_url: string };
 }
 
@@ -15,7 +16,7 @@ interface CommandArgs {
  * through the command's response URL, ephemeral, so it works in any channel, the bot a member or not.
  */
 export function registerCommands(register: Registrar, kit: SlackKit): void {
-  register.command(SLASH_COMMAND, async ({ ack, command }: CommandArgs) => {
+  register.command(SLASH_COMMAND, async ({ ack, command, context }: CommandArgs) => {
     const receivedAt = Date.now();
     await ack();
     kit.afterAck(command, async () => {
@@ -43,6 +44,6 @@ export function registerCommands(register: Registrar, kit: SlackKit): void {
         },
         person.actor,
       );
-    });
+    }, context);
   });
 }

@@ -20,7 +20,7 @@ interface MessageEventLike {
 interface EventArgs {
   event: MessageEventLike;
   body: { event_id: string; team_id?: string };
-  context: { botUserId?: string };
+  context: { botUserId?: string } & Record<string, unknown>;
 }
 
 /** Subtypes that are a person writing (a message with a file is still their words); edits and bots are not. */
@@ -54,7 +54,7 @@ export function registerMessages(register: Registrar, kit: SlackKit): void {
       } as InboundEvent);
       const thread = event.thread_ts ? { threadTs: event.thread_ts } : {};
       await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, dmChannel: event.channel, receivedAt, ...thread }, person.actor);
-    });
+    }, context);
   });
 
   register.event('app_mention', async ({ event, body, context }: EventArgs) => {
@@ -73,6 +73,6 @@ export function registerMessages(register: Registrar, kit: SlackKit): void {
       } as InboundEvent);
       // Answer in the thread of the mention, so a channel is not filled with the bot's replies.
       await kit.deliver(outcome, { userId: event.user, visibility: 'post', channelId: event.channel, threadTs, receivedAt, ...(person.dmChannel ? { dmChannel: person.dmChannel } : {}) }, person.actor);
-    });
+    }, context);
   });
 }

@@ -45,6 +45,25 @@ describe('ack first: work after an ack waits for a quiet moment', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('runs work that comes out of work which already waited at once, requests in progress or not, and drains it', async () => {
+    const gate = createAckFirst({ quietMs: 60_000, maxWaitMs: 60_000, batch: 1 });
+    const { ran, job } = recorder();
+    gate.arrived();
+    let open!: () => void;
+    const hold = new Promise<void>((resolve) => (open = resolve));
+    const first = gate.afterAck(job('waited already', hold), { waited: true });
+    await sleep(10);
+    expect(ran).toEqual(['waited already']);
+    // It counts against the batch: other work still waits for its quiet moment.
+    const later = gate.afterAck(job('later'));
+    await sleep(10);
+    expect(ran).toEqual(['waited already']);
+    open();
+    await first;
+    await gate.drain();
+    await expect(later).resolves.toBe('later');
+  });
+
   it('starts at most `batch` pieces of work per quiet moment while earlier work still runs', async () => {
     const gate = createAckFirst({ quietMs: 1, maxWaitMs: 5_000, batch: 2 });
     const { ran, job } = recorder();
