@@ -34,9 +34,9 @@ export function audienceOf(services: Services, improvement: Improvement, personI
   return mayDecide(services, improvement, personId) ? 'approver' : 'viewer';
 }
 
-/** The card as `personId` should see it now. */
-export function cardFor(services: Services, improvement: Improvement, personId: string, header?: RichText): Message {
-  return actionCard(services.org, improvement, todayFor(services, personId), audienceOf(services, improvement, personId), header);
+/** The card as `personId` should see it now (`today`, their date, when the caller has it already: a sweep does). */
+export function cardFor(services: Services, improvement: Improvement, personId: string, header?: RichText, today = todayFor(services, personId)): Message {
+  return actionCard(services.org, improvement, today, audienceOf(services, improvement, personId), header);
 }
 
 /** The purpose a copy of the card is kept under, by who it went to. */
@@ -62,16 +62,22 @@ export async function sendOnce(services: Services, stored: StoredImprovement, pe
 
 /**
  * Records something the bot did about the entry (cards sent, a nudge), with any new card refs, on whatever version
- * is current (an answer may land while cards go out): audited as the bot.
+ * is current (an answer may land while cards go out): audited as the bot. A sweep passes the repository it uses.
  */
-export async function recordOnEntry(services: Services, stored: StoredImprovement, refs: readonly MessageRef[], action: string, extra?: Record<string, unknown>): Promise<StoredImprovement> {
-  const repo = createImprovementRepository(services);
+export async function recordOnEntry(
+  services: Services,
+  stored: StoredImprovement,
+  refs: readonly MessageRef[],
+  action: string,
+  extra?: Record<string, unknown>,
+  repo = createImprovementRepository(services),
+): Promise<StoredImprovement> {
   let current = stored;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const known = new Set(current.record.messages.map((m) => `${m.channel}:${m.messageId}`));
-      const next = { ...current.record, messages: [...current.record.messages, ...refs.filter((r) => !known.has(`${r.channel}:${r.messageId}`))] };
-      return await repo.save(next, current.version, { actor: SYSTEM_AUDIT_ACTOR, action, before: current.record, ...(extra ? { extra } : {}) });
+      const added = refs.filter((r) => !known.has(`${r.channel}:${r.messageId}`));
+      return await repo.addMessages(current, added, { actor: SYSTEM_AUDIT_ACTOR, action, ...(extra ? { extra } : {}) });
     } catch (error) {
       if (!isDomainError(error, 'conflict')) throw error;
       current = await repo.get(stored.record.id);

@@ -23,7 +23,7 @@ import { calendarOf } from '../shared/people';
 import { cardFor, recordOnEntry, sendOnce, todayFor } from './cards';
 import { KEYS, PURPOSES } from './improvement-actions.ids';
 import { escalationMessage, nudgeHeader } from './improvement-actions.messages';
-import { createImprovementRepository, type StoredImprovement } from './improvement.repository';
+import { createImprovementRepository, type ImprovementRepository, type StoredImprovement } from './improvement.repository';
 
 /**
  * How long after the ladder's last step an entry is still read: a sweep that was down for up to this many days
@@ -96,27 +96,59 @@ function peopleAt(services: Services, now: Date): PeopleAtNow {
   };
 }
 
-/** Nudges one entry's recipients for the stage it has reached; records what was sent on the entry (audited). */
-async function nudgeEntry(services: Services, stored: StoredImprovement, now: Date, result: ImprovementNudgeSweep, people: PeopleAtNow): Promise<void> {
+/** What one sweep shares between its entries. */
+interface Sweep {
+  services: Services;
+  now: Date;
+  repo: ImprovementRepository;
+  people: PeopleAtNow;
+  result: ImprovementNudgeSweep;
+}
+
+/** What one entry owes now: the stage it has reached, and each send with its key (those in quiet hours left out). */
+interface EntryNudges {
+  stored: StoredImprovement;
+  due: NudgeDue;
+  sends: Array<{ person: string; key: string }>;
+}
+
+/** Works out what `stored` owes (null when nothing: snoozed, or no stage reached); counts what waits. */
+function nudgesFor({ services, now, people, result }: Sweep, stored: StoredImprovement): EntryNudges | null {
   const { org } = services;
   const entry = stored.record;
   if (entry.snoozedUntil && entry.snoozedUntil.getTime() > now.getTime()) {
     result.snoozed++;
-    return;
+    return null;
   }
   // The stage follows the owner's calendar day: the entry is due on a day where its owner is.
   const due = nudgeDue(entry, people.today(entry.owner.id), org.nudges);
-  if (!due) return;
-  const refs: MessageRef[] = [];
-  const sentTo: string[] = [];
+  if (!due) return null;
+  const sends: EntryNudges['sends'] = [];
   for (const person of nudgeRecipients(entry, nudgeAudience(due), services.people.index)) {
     if (org.nudges.quietHours === 'working-hours' && !people.working(person)) {
       result.outOfHours++;
       continue;
     }
+    sends.push({ person, key: KEYS.nudge(entry.id, entry.targetDate, due.stage, person) });
+  }
+  return { stored, due, sends };
+}
+
+/**
+ * Sends an entry's nudges, except those `sentBefore` holds (sent by an earlier sweep: no card is rendered for
+ * them); records what was sent on the entry (audited).
+ */
+async function nudgeEntry(sweep: Sweep, { stored, due, sends }: EntryNudges, sentBefore: ReadonlySet<string>): Promise<void> {
+  const { services, now, repo, people, result } = sweep;
+  const entry = stored.record;
+  const refs: MessageRef[] = [];
+  const sentTo: string[] = [];
+  for (const { person, key } of sends) {
+    if (sentBefore.has(key)) continue;
     const toOwner = person === entry.owner.id;
-    const message = toOwner || due.kind !== 'escalation' ? cardFor(services, entry, person, nudgeHeader(due, entry)) : escalationMessage(org, entry, due, people.today(person));
-    const sent = await sendOnce(services, stored, person, message, KEYS.nudge(entry.id, entry.targetDate, due.stage, person), toOwner ? PURPOSES.owner : 'escalation');
+    const today = people.today(person);
+    const message = toOwner || due.kind !== 'escalation' ? cardFor(services, entry, person, nudgeHeader(due, entry), today) : escalationMessage(services.org, entry, due, today);
+    const sent = await sendOnce(services, stored, person, message, key, toOwner ? PURPOSES.owner : 'escalation');
     if (!sent.result) {
       result.failed++;
       continue;
@@ -126,7 +158,7 @@ async function nudgeEntry(services: Services, stored: StoredImprovement, now: Da
       services.logger.warn({ improvement: entry.id, person, stage: due.stage }, 'nudge recipient is reachable on no channel');
       result.unreachable.push({ improvement: entry.id, person, stage: due.stage });
       // Kept on the entry (audited) for the manager's weekly digest (digest.job.ts); a failed note is logged only.
-      await createImprovementRepository(services)
+      await repo
         .noteUnreachable(entry.id, { person, stage: due.stage, targetDate: entry.targetDate, at: now })
         .catch((error: unknown) => services.logger.error({ err: error, improvement: entry.id, person }, 'unreachable note could not be kept'));
       continue;
@@ -135,22 +167,59 @@ async function nudgeEntry(services: Services, stored: StoredImprovement, now: Da
     sentTo.push(person);
     if (toOwner) refs.push(...sent.refs);
   }
-  if (sentTo.length > 0) await recordOnEntry(services, stored, refs, 'improvement.nudged', { stage: due.stage, to: sentTo });
+  if (sentTo.length > 0) await recordOnEntry(services, stored, refs, 'improvement.nudged', { stage: due.stage, to: sentTo }, repo);
+}
+
+/**
+ * Entries are taken {@link BATCH} at a time: one look-up finds which of their nudges went out already (a sweep
+ * right after another renders and claims nothing), then up to {@link WORKERS} entries are nudged at once — a send
+ * to a chat platform waits on the network, and a sweep of thousands must not wait for them one by one. Each key
+ * is still claimed before its send (`notify`), so entries nudged side by side cannot double a nudge.
+ */
+const BATCH = 500;
+const WORKERS = 8;
+
+/** The keys among `nudges` sent before; none when the look-up fails (each send is still guarded by its key). */
+async function sentBefore(services: Services, nudges: readonly EntryNudges[]): Promise<Set<string>> {
+  try {
+    return await services.notifier.sentBefore(nudges.flatMap((n) => n.sends.map((s) => s.key)));
+  } catch (error) {
+    services.logger.warn({ err: error }, 'could not look up which nudges were sent; each is checked as it is sent');
+    return new Set();
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** One sweep at `now`. One entry failing (a bad record, a store hiccup) does not stop the others. */
 export async function sweepImprovementNudges(services: Services, now: Date): Promise<ImprovementNudgeSweep> {
   const result: ImprovementNudgeSweep = { headsUps: 0, dueToday: 0, overdue: 0, escalations: 0, outOfHours: 0, snoozed: 0, failed: 0, unreachable: [] };
+  const repo = createImprovementRepository(services);
+  const sweep: Sweep = { services, now, repo, people: peopleAt(services, now), result };
   const { from, to } = dueWindow(localIsoDate(now, 'UTC'), services.org.nudges);
-  const candidates = await createImprovementRepository(services).listTargetBetween(OPEN_IMPROVEMENT_STATUSES, from, to);
-  const people = peopleAt(services, now);
-  for (const stored of candidates) {
-    try {
-      await nudgeEntry(services, stored, now, result, people);
-    } catch (error) {
-      result.failed++;
-      services.logger.error({ err: error, improvement: stored.record.id }, 'improvement nudge failed; the next sweep tries again');
-    }
+  const candidates = await repo.listTargetBetween(OPEN_IMPROVEMENT_STATUSES, from, to);
+  const failed = (stored: StoredImprovement, error: unknown) => {
+    result.failed++;
+    services.logger.error({ err: error, improvement: stored.record.id }, 'improvement nudge failed; the next sweep tries again');
+  };
+  for (let at = 0; at < candidates.length; at += BATCH) {
+    const nudges = candidates.slice(at, at + BATCH).flatMap((stored) => {
+      try {
+        return nudgesFor(sweep, stored) ?? [];
+      } catch (error) {
+        failed(stored, error);
+        return [];
+      }
+    });
+    const sent = await sentBefore(services, nudges);
+    await eachConcurrently(nudges, WORKERS, (n) => nudgeEntry(sweep, n, sent).catch((error: unknown) => failed(n.stored, error)));
   }
   return result;
 }

@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import type { AuditActor } from '../../src/domain/audit';
 import { addDays, daysBetween, isIsoDate } from '../../src/domain/dates';
+import { conflict } from '../../src/domain/errors';
 import { improvementSchema, type Improvement, type ImprovementStatus } from '../../src/domain/improvement';
+import { messageRefSchema, type MessageRef } from '../../src/domain/records';
 import type { Services } from '../../src/engine/services';
 import { COLLECTIONS } from '../../src/store/collections';
 import { createRecordRepository, type AuditNote, type Stored } from '../../src/store/record-repository';
@@ -47,6 +49,11 @@ export function improvementSnapshot(improvement: Improvement): Record<string, un
   };
 }
 
+/** What someone is told when another write got to the entry first. */
+const conflictText = (id: string) => `${id} was changed by someone else a moment ago. Look at it again and retry.`;
+
+const messageRefsSchema = z.array(messageRefSchema);
+
 /** Creates the repository over the flow's services. */
 export function createImprovementRepository(services: Services) {
   const repo = createRecordRepository<Improvement>(
@@ -58,7 +65,7 @@ export function createImprovementRepository(services: Services) {
       prefix: 'IMP',
       clause: '10',
       snapshot: improvementSnapshot,
-      conflictText: (id) => `${id} was changed by someone else a moment ago. Look at it again and retry.`,
+      conflictText,
     },
   );
   const docs = () => services.store.collection(COLLECTIONS.improvements);
@@ -80,6 +87,34 @@ export function createImprovementRepository(services: Services) {
     async save(next: Improvement, expectedVersion: number, note: AuditNote<Improvement>): Promise<StoredImprovement> {
       if (expectedVersion === 0) await adopt(next.id);
       return repo.save(next, expectedVersion, note);
+    },
+
+    /**
+     * Adds card refs to the entry (the copies every answer refreshes) on the version `stored` was loaded at, and
+     * audits it as `save` would (`note.actor`, `note.action`, the snapshot before and after, `note.extra`); a
+     * `conflict` DomainError when someone else wrote first. Writes only the new version and the refs, where `save`
+     * rewrites the whole record: the nudge sweep does this once per due entry (bench/nudges.bench.ts).
+     */
+    async addMessages(stored: StoredImprovement, refs: readonly MessageRef[], note: Omit<AuditNote<Improvement>, 'before'>): Promise<StoredImprovement> {
+      const added = messageRefsSchema.parse(refs);
+      const { id } = stored.record;
+      if (stored.version === 0) await adopt(id);
+      const written = await docs().updateOne(
+        { id, version: stored.version },
+        { $set: { version: stored.version + 1 }, ...(added.length > 0 ? { $push: { messages: { $each: added } } } : {}) },
+      );
+      if (written.matched === 0) throw conflict(conflictText(id), { recordId: id });
+      const record: Improvement = { ...stored.record, messages: [...stored.record.messages, ...added] };
+      await services.audit.append({
+        at: services.clock.now(),
+        actor: note.actor,
+        action: note.action,
+        record: { kind: 'improvement', id },
+        before: improvementSnapshot(stored.record),
+        after: { ...improvementSnapshot(record), ...note.extra },
+        clause: '10',
+      });
+      return { record, version: stored.version + 1 };
     },
 
     /** The record repository's reload-and-decide-again update, for entries from elsewhere too. */

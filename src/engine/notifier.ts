@@ -84,6 +84,11 @@ export interface Notifier {
   notify(recipient: Recipient, message: Message, options: { key: string }): Promise<NotifyResult>;
   update(ref: MessageRef, message: Message): Promise<void>;
   /**
+   * The keys among `keys` whose message was sent before, in one look-up: a sweep skips those without rendering
+   * or claiming them. A key not returned is still guarded by `notify` (one sent meanwhile is not sent twice).
+   */
+  sentBefore(keys: readonly string[]): Promise<Set<string>>;
+  /**
    * Opens a room on the first running platform that can create one, inviting `people` (person ids) and posting
    * `message` into it. Once per key: a repeat returns the first room. Null when no running platform can.
    */
@@ -102,6 +107,9 @@ interface NotifierOptions {
 
 /** A send that crashed half-way may be claimed again after this long: never lost, never doubled. */
 const SEND_LEASE_MS = 5 * 60_000;
+
+/** The idempotency record of a `notify` key (rooms have their own: `room:<key>`). */
+const notifyKey = (key: string) => `notify:${key}`;
 
 /** Creates the notifier over the address book, with idempotency records shared by every replica. */
 export function createNotifier(options: NotifierOptions): Notifier {
@@ -227,7 +235,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
     async notify(recipient, message, { key }) {
       const once = await idempotency.once(
-        `notify:${key}`,
+        notifyKey(key),
         async () => {
           if ('conversation' in recipient) return sendToConversation(recipient.conversation.channel, recipient.conversation.id, message, key);
           if ('team' in recipient) return sendToTeam(recipient.team, message, key);
@@ -239,6 +247,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const result = (once.result ?? { deliveries: [], unreachable: [] }) as Omit<NotifyResult, 'duplicate'>;
       if (result.unreachable.length > 0) logger.warn({ key, unreachable: result.unreachable }, 'recipients unreachable');
       return { ...result, duplicate: !once.fresh };
+    },
+
+    async sentBefore(keys) {
+      const done = await idempotency.doneAmong(keys.map(notifyKey));
+      return new Set(keys.filter((key) => done.has(notifyKey(key))));
     },
 
     async update(ref, message) {

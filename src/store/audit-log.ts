@@ -5,10 +5,12 @@
  * Appends within one process go through one mutex per store, so the chain stays linear; across processes the
  * unique index on `seq` refuses a second event in the same place and the loser re-reads the head and retries.
  * After each append a head marker (`counters` document `audit:head`) records the last seq and hash, so removing
- * events from the tail — which leaves a perfectly linked, shorter chain — is still detected by `verify`.
+ * events from the tail — which leaves a perfectly linked, shorter chain — is still detected by `verify`. Appends
+ * made side by side (a sweep nudging several entries at once) are written together: each event in order, then
+ * the marker once, past the last; no caller hears back before the marker is past its event.
  */
 import type { ZodError } from 'zod';
-import { GENESIS_HASH, auditEventInputSchema, auditEventSchema, computeAuditHash, sealAuditEvent, type AuditEvent, type AuditEventInput } from '../domain/audit';
+import { GENESIS_HASH, auditEventSchema, computeAuditHash, sealAuditEvent, type AuditEvent, type AuditEventInput } from '../domain/audit';
 import { COLLECTIONS } from './collections';
 import { createMutex, type Mutex } from './mutex';
 import { DuplicateKeyError, type DocumentStore } from './ports';
@@ -52,9 +54,17 @@ export const AUDIT_HEAD_ID = 'audit:head';
 const DEFAULT_PAGE_SIZE = 500;
 const MAX_APPEND_ATTEMPTS = 20;
 
-/** Per store: the append mutex and the last head this process wrote (saves a sort per append). */
+/** An append waiting for the mutex, and how to answer its caller. */
+interface PendingAppend {
+  input: AuditEventInput;
+  resolve(event: AuditEvent): void;
+  reject(error: unknown): void;
+}
+
+/** Per store: the append mutex, the appends waiting for it, and the last head this process wrote (saves a sort per append). */
 interface AppendState {
   mutex: Mutex;
+  waiting: PendingAppend[];
   head: { seq: number; hash: string } | null;
   markerExists: boolean;
 }
@@ -63,7 +73,7 @@ const appendStates = new WeakMap<DocumentStore, AppendState>();
 function appendStateFor(store: DocumentStore): AppendState {
   let state = appendStates.get(store);
   if (!state) {
-    state = { mutex: createMutex(), head: null, markerExists: false };
+    state = { mutex: createMutex(), waiting: [], head: null, markerExists: false };
     appendStates.set(store, state);
   }
   return state;
@@ -122,27 +132,54 @@ export function createAuditLog(store: DocumentStore): AuditLog {
     await markers.updateOne({ id: AUDIT_HEAD_ID, seq: { $lt: event.seq } }, { $set: { seq: event.seq, hash: event.hash } });
   }
 
-  async function append(input: AuditEventInput): Promise<AuditEvent> {
-    // Validate before queueing: bad input fails fast, nothing is written. (Only the schema: sealing hashes the whole
-    // event, and that is done once, below; what only hashing can refuse — a non-finite number — still throws there,
-    // before anything is written.)
-    auditEventInputSchema.parse(input);
-    return state.mutex.run(async () => {
-      for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-        const head = state.head ?? (await readHead());
-        const event = sealAuditEvent(input, head.seq + 1, head.hash);
-        try {
-          await events.insertOne({ ...event, id: eventId(event.seq) });
-        } catch (error) {
-          if (!(error instanceof DuplicateKeyError)) throw error;
-          state.head = null; // another process appended first: re-read the head and chain after it
-          continue;
-        }
-        state.head = { seq: event.seq, hash: event.hash };
-        await moveMarker(event);
-        return event;
+  /** Seals `input` after the head and inserts it; when another process took that place, chains after theirs. */
+  async function insertNext(input: AuditEventInput): Promise<AuditEvent> {
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      const head = state.head ?? (await readHead());
+      const event = sealAuditEvent(input, head.seq + 1, head.hash);
+      try {
+        await events.insertOne({ ...event, id: eventId(event.seq) });
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+        state.head = null; // another process appended first: re-read the head and chain after it
+        continue;
       }
-      throw new Error(`could not append to the audit trail after ${MAX_APPEND_ATTEMPTS} attempts: other writers keep taking the next place`);
+      state.head = { seq: event.seq, hash: event.hash };
+      return event;
+    }
+    throw new Error(`could not append to the audit trail after ${MAX_APPEND_ATTEMPTS} attempts: other writers keep taking the next place`);
+  }
+
+  /**
+   * Under the mutex: inserts every waiting event in order (one failing fails only its caller), then moves the
+   * marker once, past the last written, and only then answers their callers.
+   */
+  async function appendWaiting(): Promise<void> {
+    const written: Array<{ pending: PendingAppend; event: AuditEvent }> = [];
+    for (const pending of state.waiting.splice(0)) {
+      try {
+        written.push({ pending, event: await insertNext(pending.input) });
+      } catch (error) {
+        pending.reject(error);
+      }
+    }
+    const last = written.at(-1);
+    if (!last) return;
+    try {
+      await moveMarker(last.event);
+      for (const { pending, event } of written) pending.resolve(event);
+    } catch (error) {
+      for (const { pending } of written) pending.reject(error);
+    }
+  }
+
+  async function append(input: AuditEventInput): Promise<AuditEvent> {
+    // Bad input is refused when its turn comes (sealing validates it, then hashes it), before anything of it is
+    // written; the appends queued with it are not held up.
+    return new Promise<AuditEvent>((resolve, reject) => {
+      state.waiting.push({ input, resolve, reject });
+      // The first to wait asks for the mutex; appends arriving before it is granted are written with it.
+      if (state.waiting.length === 1) void state.mutex.run(appendWaiting);
     });
   }
 

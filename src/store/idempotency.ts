@@ -56,6 +56,11 @@ export interface Idempotency {
   /** The record for a key, or null. */
   get(key: string): Promise<IdempotencyRecord | null>;
   /**
+   * The keys among `keys` whose side effect ran (`done`), in one query: a batch caller skips those before it
+   * claims. A key not returned may still be done by the time it is claimed: `claim` and `once` decide.
+   */
+  doneAmong(keys: readonly string[]): Promise<Set<string>>;
+  /**
    * Runs `fn` at most once per key. A duplicate caller gets the stored result; one arriving while another run is
    * in progress polls for up to `waitMs` (default 2 s, wall-clock) and then gets `{ fresh: false, inProgress: true }`.
    * When `fn` throws, the claim is released and the error rethrown, so a retry runs it again.
@@ -125,8 +130,8 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
 
   async function complete(key: string, owner: string, result: unknown): Promise<boolean> {
     checkKey(key);
-    const done = await records.findOneAndUpdate({ id: key, owner, state: 'in_progress' }, { $set: { state: 'done', result } });
-    return done !== null;
+    const done = await records.updateOne({ id: key, owner, state: 'in_progress' }, { $set: { state: 'done', result } });
+    return done.matched > 0;
   }
 
   async function release(key: string, owner: string): Promise<boolean> {
@@ -137,6 +142,13 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
   async function get(key: string): Promise<IdempotencyRecord | null> {
     checkKey(key);
     return records.findOne({ id: key });
+  }
+
+  async function doneAmong(keys: readonly string[]): Promise<Set<string>> {
+    keys.forEach(checkKey);
+    if (keys.length === 0) return new Set();
+    const done = await records.find({ id: { $in: [...new Set(keys)] }, state: 'done' }, { projection: ['id'] });
+    return new Set(done.map((record) => record.id));
   }
 
   async function once<T>(
@@ -170,5 +182,5 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
     }
   }
 
-  return { claim, complete, release, get, once };
+  return { claim, complete, release, get, doneAmong, once };
 }

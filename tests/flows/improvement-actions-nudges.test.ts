@@ -3,6 +3,7 @@ import { addDays } from '../../src/domain/dates';
 import { createJobRunner } from '../../src/engine/scheduler';
 import type { Transport } from '../../src/engine/notifier';
 import {
+  auditActions,
   exampleOrgWith,
   fill,
   first,
@@ -10,6 +11,7 @@ import {
   press,
   raise,
   raiseApproved,
+  seedEntries,
   stored,
   textOf,
   type H,
@@ -244,3 +246,121 @@ describe('improvement-nudges: exactly once', () => {
   });
 });
 
+
+describe('improvement-nudges: many entries in one sweep', () => {
+  let h: H;
+  afterEach(async () => h.close());
+
+  /** Wednesday 4 March 2026, 14:30 UTC: working hours in London, Berlin and New York (09:30). */
+  const WEDNESDAY = '2026-03-04T14:30:00Z';
+  /** `IMP-…>person` for each message among `sent` whose text matches `pattern`. */
+  const heard = (sent: H['webchat']['sent'], pattern: RegExp) =>
+    sent.filter((s) => pattern.test(textOf(s.message))).map((s) => `${/IMP-\d{6}/.exec(textOf(s.message))?.[0]}>${s.to}`);
+
+  it('600 due at once (more than one batch, several entries side by side): each owner hears once per entry, the card kept and audited', async () => {
+    h = await improvementHarness();
+    const ids = await seedEntries(h, 600, '2026-03-04');
+    h.clock.set(WEDNESDAY);
+    expect(await sweep(h)).toMatchObject({ dueToday: 600, failed: 0, outOfHours: 0 });
+    const heardOnce = heard(h.webchat.sent, /is due today/);
+    expect(heardOnce).toHaveLength(600);
+    expect(new Set(heardOnce).size).toBe(600);
+    for (const id of [ids[0]!, ids[299]!, ids[599]!]) {
+      expect(await stored(h, id)).toMatchObject({ version: 2, messages: [expect.objectContaining({ purpose: 'owner-card' })] });
+      expect(await auditActions(h, id)).toEqual(['improvement.created', 'improvement.nudged']);
+    }
+    expect((await h.services.audit.verify()).ok).toBe(true);
+  });
+
+  it('a sweep right after another finds, batch by batch, that all went out: it claims and renders nothing', async () => {
+    h = await improvementHarness();
+    await seedEntries(h, 520, '2026-03-04');
+    h.clock.set(WEDNESDAY);
+    await sweep(h);
+    const { notifier } = h.services;
+    const notify = notifier.notify.bind(notifier);
+    let notified = 0;
+    notifier.notify = (...args) => {
+      notified++;
+      return notify(...args);
+    };
+    expect(await sweep(h)).toMatchObject({ dueToday: 0, failed: 0 });
+    expect(notified).toBe(0);
+  });
+
+  it('when looking up what went out fails, each nudge is still claimed before it is sent: none lost, none doubled', async () => {
+    h = await improvementHarness();
+    await seedEntries(h, 30, '2026-03-04');
+    h.services.notifier.sentBefore = () => Promise.reject(new Error('store unavailable'));
+    h.clock.set(WEDNESDAY);
+    expect(await sweep(h)).toMatchObject({ dueToday: 30, failed: 0 });
+    expect(await sweep(h)).toMatchObject({ dueToday: 0, failed: 0 });
+    expect(heard(h.webchat.sent, /is due today/)).toHaveLength(30);
+    expect(h.logger.lines.some((l) => l.level === 'warn' && l.msg === 'could not look up which nudges were sent; each is checked as it is sent')).toBe(true);
+  });
+
+  it('two replicas sweeping the same entries at once send each nudge once', async () => {
+    h = await improvementHarness();
+    await seedEntries(h, 40, '2026-03-04');
+    const other = await improvementHarness({ store: h.store, clock: h.clock });
+    h.clock.set(WEDNESDAY);
+    const [a, b] = await Promise.all([sweep(h), sweepImprovementNudges(other.services, h.clock.now())]);
+    expect(a.dueToday + b.dueToday).toBe(40);
+    expect(a.failed + b.failed).toBe(0);
+    const heardOnce = heard([...h.webchat.sent, ...other.webchat.sent], /is due today/);
+    expect(heardOnce).toHaveLength(40);
+    expect(new Set(heardOnce).size).toBe(40);
+    await other.close();
+  });
+
+  it('sends failing here and there: the others go out, and the next sweep sends exactly the failed ones', async () => {
+    h = await improvementHarness();
+    await seedEntries(h, 50, '2026-03-04');
+    let sends = 0;
+    const flaky: Transport = {
+      channel: 'webchat',
+      async send(address, message, options) {
+        if (++sends % 10 === 0) throw new Error('web chat inbox unavailable');
+        return h.webchat.transport.send(address, message, options);
+      },
+      update: (ref, message) => h.webchat.transport.update(ref, message),
+    };
+    h.services.notifier.register(flaky);
+    h.clock.set(WEDNESDAY);
+    expect(await sweep(h)).toMatchObject({ dueToday: 45, failed: 5 });
+    expect(await sweep(h)).toMatchObject({ dueToday: 5, failed: 0 });
+    expect(await sweep(h)).toMatchObject({ dueToday: 0, failed: 0 });
+    const heardOnce = heard(h.webchat.sent, /is due today/);
+    expect(heardOnce).toHaveLength(50);
+    expect(new Set(heardOnce).size).toBe(50);
+  });
+
+  it('another write lands while the nudge goes out: the card is kept on the newer version, and audited once', async () => {
+    h = await improvementHarness();
+    const [id] = await seedEntries(h, 1, '2026-03-04', ['mei-chen']);
+    const docs = h.services.store.collection('improvements');
+    const racing: Transport = {
+      channel: 'webchat',
+      async send(address, message, options) {
+        await docs.updateOne({ id }, { $inc: { version: 1 } }); // someone else's save, first
+        return h.webchat.transport.send(address, message, options);
+      },
+      update: (ref, message) => h.webchat.transport.update(ref, message),
+    };
+    h.services.notifier.register(racing);
+    h.clock.set(WEDNESDAY);
+    expect(await sweep(h)).toMatchObject({ dueToday: 1, failed: 0 });
+    expect(await stored(h, id!)).toMatchObject({ version: 3, messages: [expect.objectContaining({ purpose: 'owner-card' })] });
+    expect(await auditActions(h, id!)).toEqual(['improvement.created', 'improvement.nudged']);
+  });
+
+  it('an entry written without a version (as the incident flow writes reviews) is nudged and given one', async () => {
+    h = await improvementHarness();
+    const [id] = await seedEntries(h, 1, '2026-03-04', ['mei-chen']);
+    await h.services.store.collection('improvements').updateOne({ id }, { $unset: { version: '' } });
+    h.clock.set(WEDNESDAY);
+    expect(await sweep(h)).toMatchObject({ dueToday: 1, failed: 0 });
+    expect(await stored(h, id!)).toMatchObject({ version: 1, messages: [expect.objectContaining({ purpose: 'owner-card' })] });
+    expect(await auditActions(h, id!)).toEqual(['improvement.created', 'improvement.nudged']);
+  });
+});

@@ -9,7 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { improvementActionsFlow } from '../../flows/improvement-actions';
+import { createImprovementRepository } from '../../flows/improvement-actions/improvement.repository';
 import { DEFAULT_ORGANISATION_FILE } from '../../src/config/organisation';
+import { createImprovement } from '../../src/domain/improvement';
 import { organisationSchema, type Organisation } from '../../src/domain/organisation';
 import type { Flow } from '../../src/engine/flow';
 import type { Message } from '../../src/engine/message';
@@ -122,4 +124,21 @@ export async function stored(h: Harness, id: string) {
 /** Audit actions of an entry, in order. */
 export async function auditActions(h: Harness, id: string): Promise<string[]> {
   return (await h.services.audit.listForRecord('improvement', id)).map((e) => e.action);
+}
+
+/**
+ * `count` entries due on `targetDate`, owned in turn by `owners` (person ids), stored as the repository stores them
+ * without going through the forms: for sweeps over many entries. Returns their numbers.
+ */
+export async function seedEntries(h: Harness, count: number, targetDate: string, owners: readonly string[] = ['mei-chen', 'jamie-cole', 'fatima-rahman']): Promise<string[]> {
+  const repo = createImprovementRepository(h.services);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const person = h.services.people.person(owners[i % owners.length]!)!;
+    const owner = { id: person.id, name: person.name, email: person.email };
+    const entry = createImprovement({ title: `Seeded action ${i + 1}`, owner, targetDate }, { number: await repo.nextNumber(), now: h.clock.now(), raisedBy: { ...owner, channel: 'webchat' }, timeZone: 'UTC' });
+    await repo.create(entry, { intakeKey: `seeded-${i + 1}`, actor: { id: owner.id, name: owner.name } });
+    ids.push(entry.id);
+  }
+  return ids;
 }

@@ -24,6 +24,7 @@ type Obj = Record<string, unknown>;
 
 /** Deep equality with MongoDB's meaning for `$addToSet`/`$pull`: same types, same values, same key order. */
 export function bsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
   if (isDate(a) || isDate(b)) return isDate(a) && isDate(b) && a.getTime() === b.getTime();
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => bsonEqual(item, b[i]));
@@ -36,8 +37,26 @@ export function bsonEqual(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-/** Walks to the parent of `path`'s last part, creating objects on the way when `create` is set. */
-function parentOf(doc: Obj, path: string, create: boolean): { parent: Obj | unknown[]; key: string } | null {
+/**
+ * The documents and arrays of the document being built that are its own (copied, or made, by this update); all
+ * others are shared with the document updated, which must not change. A write copies what it passes through.
+ */
+type Owned = Set<unknown>;
+
+/** `node`, or a shallow copy of it put in its place under `parent` when it is shared. */
+function own<N extends Obj | unknown[]>(owned: Owned, parent: Obj | unknown[], key: string | number, node: N): N {
+  if (owned.has(node)) return node;
+  const copy = (Array.isArray(node) ? [...node] : { ...node }) as N;
+  owned.add(copy);
+  (parent as Record<string | number, unknown>)[key] = copy;
+  return copy;
+}
+
+/**
+ * Walks to the parent of `path`'s last part, creating objects on the way when `create` is set. With `owned` (a
+ * write), what it passes through is made the document's own first, so the parent it returns may be changed.
+ */
+function parentOf(doc: Obj, path: string, create: boolean, owned?: Owned): { parent: Obj | unknown[]; key: string } | null {
   const parts = path.split('.');
   let node: unknown = doc;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -49,14 +68,16 @@ function parentOf(doc: Obj, path: string, create: boolean): { parent: Obj | unkn
         if (!create) return null;
         while (node.length < index) node.push(null);
         node[index] = {};
+        owned?.add(node[index]);
       }
-      node = node[index];
+      node = owned && (isPlainObject(node[index]) || Array.isArray(node[index])) ? own(owned, node, index, node[index] as Obj) : node[index];
     } else if (isPlainObject(node)) {
       if (node[part] === undefined || node[part] === null) {
         if (!create) return null;
         node[part] = {};
+        owned?.add(node[part]);
       }
-      node = node[part];
+      node = owned && (isPlainObject(node[part]) || Array.isArray(node[part])) ? own(owned, node, part, node[part] as Obj) : node[part];
     } else {
       throw new InvalidUpdateError(`cannot create field '${part}' in (${path}): its parent is not an object`);
     }
@@ -75,8 +96,8 @@ function getAt(doc: Obj, path: string): unknown {
   return Array.isArray(parent) ? (/^\d+$/.test(key) ? parent[Number(key)] : undefined) : parent[key];
 }
 
-function setAt(doc: Obj, path: string, value: unknown): void {
-  const { parent, key } = parentOf(doc, path, true) as { parent: Obj | unknown[]; key: string };
+function setAt(doc: Obj, path: string, value: unknown, owned: Owned): void {
+  const { parent, key } = parentOf(doc, path, true, owned) as { parent: Obj | unknown[]; key: string };
   if (Array.isArray(parent)) {
     if (!/^\d+$/.test(key)) throw new InvalidUpdateError(`cannot use the part (${key}) of (${path}) to traverse an array`);
     const index = Number(key);
@@ -85,8 +106,8 @@ function setAt(doc: Obj, path: string, value: unknown): void {
   } else parent[key] = value;
 }
 
-function unsetAt(doc: Obj, path: string): void {
-  const found = parentOf(doc, path, false);
+function unsetAt(doc: Obj, path: string, owned: Owned): void {
+  const found = parentOf(doc, path, false, owned);
   if (!found) return;
   const { parent, key } = found;
   if (Array.isArray(parent)) {
@@ -122,36 +143,40 @@ function pullMatches(element: unknown, condition: unknown): boolean {
 }
 
 /**
- * Returns the updated copy of `doc` (the input is not changed). `inserting` applies `$setOnInsert` too (an
- * upsert creating the document).
+ * Returns `doc` updated, without changing `doc`: what the update writes is new — its values are copies of the
+ * update's, and the documents and arrays on the way to each of them are copied — and the rest is shared with
+ * `doc`. A large document with one field set costs one shallow copy, not a deep one. `inserting` applies
+ * `$setOnInsert` too (an upsert creating the document).
  */
 export function applyUpdate<T extends Obj>(doc: T, update: Update, inserting = false): T {
-  const out = deepCopy(doc) as Obj;
-  for (const [operator, operand] of Object.entries(update) as Array<[string, Obj]>) {
-    for (const [path, raw] of Object.entries(operand)) {
-      const value = deepCopy(raw);
+  const out: Obj = { ...doc };
+  const owned: Owned = new Set([out]);
+  for (const operator of Object.keys(update)) {
+    const operand = (update as Record<string, Obj>)[operator] as Obj;
+    for (const path of Object.keys(operand)) {
+      const value = deepCopy(operand[path]);
       switch (operator) {
         case '$setOnInsert':
-          if (inserting) setAt(out, path, value);
+          if (inserting) setAt(out, path, value, owned);
           break;
         case '$set':
-          setAt(out, path, value);
+          setAt(out, path, value, owned);
           break;
         case '$unset':
-          unsetAt(out, path);
+          unsetAt(out, path, owned);
           break;
         case '$inc': {
           if (typeof value !== 'number') throw new InvalidUpdateError(`$inc needs a number for ${path}`);
           const current = getAt(out, path);
           if (current !== undefined && typeof current !== 'number') throw new InvalidUpdateError(`cannot apply $inc to the non-numeric field ${path}`);
-          setAt(out, path, (current ?? 0) + value);
+          setAt(out, path, (current ?? 0) + value, owned);
           break;
         }
         case '$push': {
           const { items, slice } = eachOf(value);
           let next = [...(arrayAt(out, path, '$push') ?? []), ...items];
           if (slice !== undefined) next = slice >= 0 ? next.slice(0, slice) : next.slice(slice);
-          setAt(out, path, next);
+          setAt(out, path, next, owned);
           break;
         }
         case '$addToSet': {
@@ -159,12 +184,12 @@ export function applyUpdate<T extends Obj>(doc: T, update: Update, inserting = f
           if (slice !== undefined) throw new InvalidUpdateError('$slice is not allowed with $addToSet');
           const next = [...(arrayAt(out, path, '$addToSet') ?? [])];
           for (const item of items) if (!next.some((existing) => bsonEqual(existing, item))) next.push(item);
-          setAt(out, path, next);
+          setAt(out, path, next, owned);
           break;
         }
         case '$pull': {
           const current = arrayAt(out, path, '$pull');
-          if (current) setAt(out, path, current.filter((element) => !pullMatches(element, value)));
+          if (current) setAt(out, path, current.filter((element) => !pullMatches(element, value)), owned);
           break;
         }
         default:

@@ -3,11 +3,18 @@
  * the file; queries and updates get MongoDB's semantics from embedded-query.ts and apply-update.ts.
  *
  * Every write is a read-modify-write under the collection's mutex: find the target, compute the new document in
- * memory, check it, then store it whole. That gives `findOneAndUpdate`, upserts and `$setOnInsert` MongoDB's
- * atomicity within this process — the only process, thanks to the DATA_DIR lock. Reads do not wait for the mutex
- * (NeDB serialises its own operations, so a read never sees half a write).
+ * memory, check it, then store it. That gives `findOneAndUpdate`, upserts and `$setOnInsert` MongoDB's atomicity
+ * within this process — the only process, thanks to the DATA_DIR lock. Reads do not wait for the mutex.
+ *
+ * Reads and single-document writes go around NeDB's operation queue, straight to its indexes and datafile: every
+ * change to NeDB's documents and indexes, ours and NeDB's own, is made in one synchronous step, so a read never
+ * sees half of one, and everything that writes or rewrites the datafile holds the mutex (compaction included), so
+ * no other write is under way. The queue's promises, NeDB's copies of each document and its second look-up of it
+ * were most of a small operation's CPU (the improvement-nudges sweep makes some 70 000 writes and 20 000 reads:
+ * bench/nudges.bench.ts).
  */
 import type Datastore from '@seald-io/nedb';
+import { checkObject, deepCopy as nedbDeepCopy, getDotValue } from '@seald-io/nedb/lib/model.js';
 import { randomUUID } from 'node:crypto';
 import {
   assertInsertable,
@@ -33,8 +40,8 @@ import {
   type Update,
   type UpdateResult,
 } from '../../../src/store/ports';
-import { applyUpdate, documentsDiffer } from './apply-update';
-import { projectDocument, sortDocuments, toNedbQuery } from './embedded-query';
+import { applyUpdate, bsonEqual, documentsDiffer } from './apply-update';
+import { compileFilter, indexConditions, projectDocument, sortDocuments, toNedbQuery } from './embedded-query';
 
 /** A stored NeDB document: the caller's fields plus NeDB's own `_id`. */
 type Stored = Record<string, unknown> & { _id: string };
@@ -98,19 +105,64 @@ export function seedFromFilter(filter: Filter): Record<string, unknown> {
 }
 
 /**
- * NeDB's internal `_id` for a new document. NeDB would make one itself from 12 bytes of `crypto.randomBytes` (a
- * synchronous call into OpenSSL per insert) and look it up in its `_id` index; a v4 UUID comes from Node's
- * pre-filled entropy buffer, and at 122 random bits never repeats in practice (NeDB's `_id` index is unique
- * anyway). Never exposed: every read strips it.
+ * NeDB's internal `_id` for a new document: this process's random prefix (a v4 UUID: 122 random bits, so no other
+ * process's ids share it) and a counter, written to sort in the order they are made. NeDB would make a random one
+ * itself from `crypto.randomBytes` (a synchronous call into OpenSSL per insert) and look it up in its `_id` index;
+ * these cost neither, and each lands at the end of the `_id` index (and of every index where documents share a
+ * value, which orders them by `_id`), along a path of the tree just walked, rather than at a random place in it.
+ * Never exposed: every read strips it.
  */
+const ID_PREFIX = randomUUID();
+let idCounter = 0;
 function withInternalId(doc: Record<string, unknown>): Record<string, unknown> {
-  doc._id = randomUUID(); // always a fresh copy of the caller's document (withoutUndefined, applyUpdate)
+  doc._id = `${ID_PREFIX}-${(idCounter++).toString(36).padStart(11, '0')}`; // always a fresh copy of the caller's document
   return doc;
 }
 
-function strip<T extends Doc>(stored: Stored): T {
-  const { _id: _internal, ...doc } = stored;
-  return doc as unknown as T;
+/** A stored document (or part of one) as a read returns it: NeDB's copy of it (as NeDB's find makes), without `_id`. */
+function copyOut<T>(stored: Record<string, unknown>): T {
+  const doc: Record<string, unknown> = {};
+  for (const key of Object.keys(stored)) if (key !== '_id') doc[key] = nedbDeepCopy(stored[key]);
+  return doc as T;
+}
+
+/**
+ * The NeDB internals reads and writes use: its indexes (by name, with the fields each indexes; `getMatching` gives
+ * the stored documents under a key), its choice of candidates for a query by them, adding a document to every
+ * index (rolled back, and thrown, on a unique violation), the datafile append.
+ */
+interface NedbWriteInternals {
+  indexes: Record<string, { unique: boolean; _fields: string[]; getMatching(key: unknown): Stored[] }>;
+  _getRawCandidates(query: Record<string, unknown>): Stored[];
+  _insertInCache(doc: Stored): void;
+  persistence: { persistNewStateAsync(docs: unknown[]): Promise<void> };
+}
+
+const internalsOf = (db: Datastore<Record<string, unknown>>) => db as unknown as NedbWriteInternals;
+
+/**
+ * The stored documents matching `filter` — NeDB's own objects, not copies — in NeDB's order, at most `limit`: the
+ * candidates from the unique `id` index when the filter names one `id` (nearly every write), else from the index
+ * NeDB itself picks, checked with MongoDB's semantics (`compileFilter`).
+ */
+function storedMatching(db: Datastore<Record<string, unknown>>, filter: Filter, limit = Number.POSITIVE_INFINITY): Stored[] {
+  const nedb = internalsOf(db);
+  const candidates = typeof filter.id === 'string' && nedb.indexes.id?.unique ? nedb.indexes.id.getMatching(filter.id) : nedb._getRawCandidates(indexConditions(filter));
+  const matches = compileFilter(filter);
+  const found: Stored[] = [];
+  for (const doc of candidates) {
+    if (found.length >= limit) break;
+    if (matches(doc)) found.push(doc);
+  }
+  return found;
+}
+
+/** True when some index of `db` would file `next` under another key than `current` (compound ones field by field). */
+function indexedValuesDiffer(db: Datastore<Record<string, unknown>>, current: Stored, next: Stored): boolean {
+  for (const index of Object.values(internalsOf(db).indexes)) {
+    for (const field of index._fields) if (!bsonEqual(getDotValue(current, field), getDotValue(next, field))) return true;
+  }
+  return false;
 }
 
 /** The embedded implementation of one collection. */
@@ -139,7 +191,12 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
     });
   }
 
-  private async checkPartialUniques(db: Datastore<Record<string, unknown>>, doc: Record<string, unknown>, self: string | null): Promise<void> {
+  /** Throws {@link DuplicateKeyError} when `doc` would break one of {@link CollectionHandle.partialUniques}. */
+  private checkPartialUniques(db: Datastore<Record<string, unknown>>, doc: Record<string, unknown>, self: string | null): Promise<void> | void {
+    if (this.handle.partialUniques.length > 0) return this.findPartialClashes(db, doc, self);
+  }
+
+  private async findPartialClashes(db: Datastore<Record<string, unknown>>, doc: Record<string, unknown>, self: string | null): Promise<void> {
     for (const spec of this.handle.partialUniques) {
       const [first, ...rest] = Object.keys(spec.keys) as [string, ...string[]];
       const firstValue = valueAt(doc, first);
@@ -151,25 +208,51 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
     }
   }
 
-  private async findStored(db: Datastore<Record<string, unknown>>, filter: Filter, options: FindOptions = {}): Promise<Stored[]> {
-    const query = toNedbQuery(filter);
+  /**
+   * The stored documents matching `filter`, sorted, skipped and limited: NeDB's own objects (not copies), so only
+   * what is returned is copied, once (a sweep reads thousands of entries; NeDB's own find copies every match).
+   */
+  private findStored(db: Datastore<Record<string, unknown>>, filter: Filter, options: FindOptions = {}): Stored[] {
     const { sort, skip = 0, limit } = options;
-    if (!sort || Object.keys(sort).length === 0) {
-      let cursor = db.findAsync(query);
-      if (skip > 0) cursor = cursor.skip(skip);
-      if (limit !== undefined && limit > 0) cursor = cursor.limit(limit);
-      return (await cursor) as unknown as Stored[];
+    const end = limit !== undefined && limit > 0 ? skip + limit : undefined;
+    if (!sort || Object.keys(sort).length === 0) return storedMatching(db, filter, end).slice(skip);
+    return sortDocuments(storedMatching(db, filter), sort).slice(skip, end);
+  }
+
+  /** Stores a new document (a fresh one, with its `_id`): NeDB's insert, without its two copies of it. */
+  private insertStored(db: Datastore<Record<string, unknown>>, doc: Stored): Promise<void> {
+    checkObject(doc);
+    internalsOf(db)._insertInCache(doc);
+    return internalsOf(db).persistence.persistNewStateAsync([doc]);
+  }
+
+  /**
+   * Stores `next` — `applyUpdate(current, …)`: new where the update wrote, shared with `current` elsewhere — over
+   * the stored `current`. When no index files it under another key (most writes: a version, a state, a note),
+   * `current` takes the new fields in place and only its datafile line is appended. NeDB's own update would copy
+   * the whole document and re-file it in every index: a tree walk per index, as deep as the collection is large
+   * (the nudge sweep writes thousands of entries of a register of a million). Otherwise NeDB's update re-files it,
+   * checking uniqueness. Either way NeDB's check of field names runs first (in place, on the new fields: the others
+   * were checked when they were stored).
+   */
+  private async replace(db: Datastore<Record<string, unknown>>, current: Stored, next: Stored): Promise<void> {
+    if (indexedValuesDiffer(db, current, next)) {
+      await db.updateAsync({ _id: current._id }, next, {});
+      return;
     }
-    const sorted = sortDocuments((await db.findAsync(query)) as Stored[], sort);
-    return sorted.slice(skip, limit !== undefined && limit > 0 ? skip + limit : undefined);
+    const changed = Object.keys(next).filter((key) => next[key] !== current[key]);
+    for (const key of changed) checkObject({ [key]: next[key] });
+    for (const key of Object.keys(current)) if (!(key in next)) delete current[key];
+    for (const key of changed) current[key] = next[key];
+    return internalsOf(db).persistence.persistNewStateAsync([current]);
   }
 
   async insertOne(doc: T): Promise<void> {
     assertInsertable(doc);
-    const clean = withInternalId(withoutUndefined(doc) as Record<string, unknown>);
+    const clean = withInternalId(withoutUndefined(doc) as Record<string, unknown>) as Stored;
     await this.write(async (db) => {
       await this.checkPartialUniques(db, clean, null);
-      await db.insertAsync(clean);
+      await this.insertStored(db, clean);
     });
   }
 
@@ -202,10 +285,10 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     assertStoreFilter(filter);
     const db = await this.db();
-    const docs = (await this.findStored(db, filter, options)).map((stored) => strip<T>(stored));
-    if (!options.projection) return docs;
+    const stored = this.findStored(db, filter, options);
+    if (!options.projection) return stored.map((doc) => copyOut<T>(doc));
     const paths = projectionPaths(options.projection);
-    return docs.map((doc) => projectDocument(doc, paths));
+    return stored.map((doc) => copyOut<T>(projectDocument(doc, paths)));
   }
 
   async countDocuments(filter: Filter): Promise<number> {
@@ -215,36 +298,41 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
-    const { doc } = await this.updateFirst(filter, update, options.upsert === true);
-    return doc;
+    const { doc } = await this.updateFirst(filter, update, options.upsert === true, true);
+    return doc as T | null;
   }
 
   async updateOne(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<UpdateResult> {
-    const { doc, upserted, modified } = await this.updateFirst(filter, update, options.upsert === true);
+    const { doc, upserted, modified } = await this.updateFirst(filter, update, options.upsert === true, false);
     return { matched: doc && !upserted ? 1 : 0, modified: modified ? 1 : 0, upserted };
   }
 
-  private async updateFirst(filter: Filter, update: Update, upsert: boolean): Promise<{ doc: T | null; upserted: boolean; modified: boolean }> {
+  /**
+   * Updates (or upserts) the first match. `doc` is the document after the write, null when nothing matched and
+   * nothing was inserted; with `copy`, a copy for the caller (made under the mutex: the next write may change the
+   * stored document in place), otherwise what was stored or shares parts with it.
+   */
+  private async updateFirst(filter: Filter, update: Update, upsert: boolean, copy: boolean): Promise<{ doc: Record<string, unknown> | null; upserted: boolean; modified: boolean }> {
     assertStoreFilter(filter);
     assertStoreUpdate(update);
     if (upsert) assertUpsertGivesId(filter, update);
     const clean = updateWithoutUndefined(update);
     return this.write(async (db) => {
-      const [current] = await this.findStored(db, filter, { limit: 1 });
+      const [current] = storedMatching(db, filter, 1);
       if (current) {
-        const next = applyUpdate(current, clean);
+        const next = applyUpdate(current, clean); // shares what the update leaves alone with the stored document
         const modified = documentsDiffer(current, next);
         if (modified) {
           await this.checkPartialUniques(db, next, current._id);
-          await db.updateAsync({ _id: current._id }, next, {});
+          await this.replace(db, current, next);
         }
-        return { doc: strip<T>(next), upserted: false, modified };
+        return { doc: copy ? copyOut(next) : next, upserted: false, modified };
       }
       if (!upsert) return { doc: null, upserted: false, modified: false };
-      const created = applyUpdate(seedFromFilter(filter), clean, true);
+      const created = withInternalId(applyUpdate(seedFromFilter(filter), clean, true)) as Stored;
       await this.checkPartialUniques(db, created, null);
-      const stored = (await db.insertAsync(withInternalId(created))) as Stored;
-      return { doc: strip<T>(stored), upserted: true, modified: false };
+      await this.insertStored(db, created);
+      return { doc: copy ? copyOut(created) : created, upserted: true, modified: false };
     });
   }
 
@@ -253,13 +341,13 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
     assertStoreUpdate(update);
     const clean = updateWithoutUndefined(update);
     return this.write(async (db) => {
-      const targets = await this.findStored(db, filter);
+      const targets = storedMatching(db, filter);
       let modified = 0;
       for (const current of targets) {
         const next = applyUpdate(current, clean);
         if (!documentsDiffer(current, next)) continue;
         await this.checkPartialUniques(db, next, current._id);
-        await db.updateAsync({ _id: current._id }, next, {});
+        await this.replace(db, current, next);
         modified += 1;
       }
       return { matched: targets.length, modified, upserted: false };
@@ -269,7 +357,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
   async deleteOne(filter: Filter): Promise<number> {
     assertStoreFilter(filter);
     return this.write(async (db) => {
-      const [target] = await this.findStored(db, filter, { limit: 1 });
+      const [target] = this.findStored(db, filter, { limit: 1 });
       return target ? db.removeAsync({ _id: target._id }, {}) : 0;
     });
   }

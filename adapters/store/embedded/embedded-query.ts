@@ -27,11 +27,26 @@ function isRange(value: Value): value is Record<string, unknown> {
 }
 
 /**
- * The NeDB query for a port filter: index-usable top-level conditions (whose NeDB meaning equals MongoDB's) plus a
- * `$where` running the full filter through mingo. An empty filter matches everything without a `$where`.
+ * The NeDB query for a port filter: its {@link indexConditions} plus a `$where` running the full filter through
+ * {@link compileFilter}. An empty filter matches everything without a `$where`.
  */
 export function toNedbQuery(filter: Filter): Record<string, unknown> {
   if (Object.keys(filter).length === 0) return {};
+  const matcher = compileFilter(filter);
+  return {
+    ...indexConditions(filter),
+    $where(this: Record<string, unknown>): boolean {
+      return matcher(this);
+    },
+  };
+}
+
+/**
+ * The top-level conditions of a filter NeDB can pick candidates by from an index, where NeDB's meaning equals
+ * MongoDB's: equality with a string, number, boolean or date, `$in` of those, one range bound. They only narrow
+ * the candidates: the full filter decides.
+ */
+export function indexConditions(filter: Filter): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   for (const [path, condition] of Object.entries(filter)) {
     if (path.startsWith('$')) continue;
@@ -47,10 +62,6 @@ export function toNedbQuery(filter: Filter): Record<string, unknown> {
       }
     }
   }
-  const matcher = compileFilter(filter);
-  query.$where = function (this: Record<string, unknown>): boolean {
-    return matcher(this);
-  };
   return query;
 }
 
@@ -86,13 +97,45 @@ function comparable(value: Value): number | undefined {
 }
 
 /**
+ * The exact check for `$in` over strings, booleans, finite numbers and valid dates, else null: set look-ups, each
+ * type in its own set (`'1'` never matches `1`; dates by instant). A sweep asks for thousands of keys or dates at
+ * once, and mingo compared every document with the whole list. A missing path or null matches none of them (null
+ * is not in such a list); a value of another kind is left to mingo.
+ */
+function inCheck(parts: readonly string[], list: readonly Value[]): Check | null {
+  const strings = new Set<string>();
+  const booleans = new Set<boolean>();
+  const numbers = new Set<number>();
+  const dates = new Set<number>();
+  for (const item of list) {
+    if (typeof item === 'string') strings.add(item);
+    else if (typeof item === 'boolean') booleans.add(item);
+    else if (comparable(item) === undefined) return null;
+    else if (isDate(item)) dates.add(item.getTime());
+    else numbers.add(item as number);
+  }
+  return (doc) => {
+    const value = plainValueAt(doc, parts);
+    if (value === ARRAY) return undefined;
+    if (value === undefined || value === null) return false;
+    if (typeof value === 'string') return strings.has(value);
+    if (typeof value === 'boolean') return booleans.has(value);
+    const actual = comparable(value);
+    if (actual === undefined) return undefined;
+    return isDate(value) ? dates.has(actual) : numbers.has(actual);
+  };
+}
+
+/**
  * The exact check for one `path: condition` of the simple kinds — equality with a string, boolean, finite number
- * or valid date, or `$gt/$gte/$lt/$lte` bounds that are finite numbers or valid dates — else null. MongoDB's rules
- * as they apply to a value that is not an array: equality and ranges only between values of the same type
- * (strings compared exactly, numbers by value, dates by instant); a missing path or null matches none of them.
+ * or valid date, `$in` of those, or `$gt/$gte/$lt/$lte` bounds that are finite numbers or valid dates — else null.
+ * MongoDB's rules as they apply to a value that is not an array: equality and ranges only between values of the
+ * same type (strings compared exactly, numbers by value, dates by instant); a missing path or null matches none
+ * of them.
  */
 function simpleCheck(path: string, condition: Value): Check | null {
   const parts = path.split('.');
+  if (isPlainObject(condition) && Object.keys(condition).length === 1 && Array.isArray(condition.$in)) return inCheck(parts, condition.$in);
   if (typeof condition === 'string' || typeof condition === 'boolean') {
     return (doc) => {
       const value = plainValueAt(doc, parts);
@@ -265,20 +308,26 @@ function sortKey(doc: Record<string, unknown>, path: string, direction: 1 | -1):
   return { empty: false, value: best };
 }
 
-/** Sorts documents in place by a MongoDB sort specification. */
+/**
+ * Sorts documents in place by a MongoDB sort specification. Each document's sort keys are worked out once, not at
+ * every comparison (a sweep sorts thousands of entries).
+ */
 export function sortDocuments<T extends Record<string, unknown>>(docs: T[], sort: Sort): T[] {
   const keys = Object.entries(sort);
   if (keys.length === 0) return docs;
-  return docs.sort((a, b) => {
-    for (const [path, direction] of keys) {
-      const x = sortKey(a, path, direction);
-      const y = sortKey(b, path, direction);
+  const keyed = docs.map((doc) => ({ doc, by: keys.map(([path, direction]) => sortKey(doc, path, direction)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const x = a.by[i]!;
+      const y = b.by[i]!;
       let c = x.empty === y.empty ? compareValues(x.value, y.value) : x.empty ? -1 : 1;
-      if (direction === -1) c = -c;
+      if (keys[i]![1] === -1) c = -c;
       if (c !== 0) return c;
     }
     return 0;
   });
+  keyed.forEach((entry, i) => (docs[i] = entry.doc));
+  return docs;
 }
 
 // ---- projection ----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
- * The NeDB internals the embedded store calls directly (datafile-appender.ts, secondary-index.ts): how NeDB writes
- * a document to a datafile line, reads a dotted path, and orders index keys.
+ * The NeDB internals the embedded store calls directly (datafile-appender.ts, secondary-index.ts,
+ * embedded-collection.ts): how NeDB writes a document to a datafile line, checks field names, copies a document,
+ * reads a dotted path, and orders index keys.
  */
 declare module '@seald-io/nedb/lib/model.js' {
   /** One document as NeDB writes it to a datafile line (dates as `{ "$$date": ms }`). */
@@ -9,4 +10,8 @@ declare module '@seald-io/nedb/lib/model.js' {
   export function getDotValue(doc: unknown, field: string): unknown;
   /** NeDB's total order of index keys (-1, 0, 1). */
   export function compareThings(a: unknown, b: unknown): number;
+  /** Throws NeDB's error for a field name it cannot store (`$…` other than its own, or containing a dot). */
+  export function checkObject(doc: unknown): void;
+  /** NeDB's copy of a document: objects and arrays copied, dates and other values shared. */
+  export function deepCopy<T>(value: T): T;
 }

@@ -64,9 +64,24 @@ function compareIds(a: Id, b: Id): number {
   return a < b ? -1 : 1;
 }
 
+/**
+ * NeDB's order of index values (`compareThings`). Two strings, numbers or dates — nearly every comparison, a few
+ * dozen per write in each index — are compared directly, without its walk through the other types.
+ */
+function compareIndexValues(a: unknown, b: unknown): number {
+  let x = a;
+  let y = b;
+  if (x instanceof Date && y instanceof Date) {
+    x = x.getTime();
+    y = y.getTime();
+  }
+  if ((typeof x === 'string' && typeof y === 'string') || (typeof x === 'number' && typeof y === 'number')) return x < y ? -1 : x > y ? 1 : 0;
+  return compareThings(x, y);
+}
+
 /** NeDB's order of values, then `_id`. */
 function compareKeys(a: Key, b: Key): number {
-  return compareThings(a.value, b.value) || compareIds(a.id, b.id);
+  return compareIndexValues(a.value, b.value) || compareIds(a.id, b.id);
 }
 
 /** True when `path` reaches no value (missing or null) without crossing an array. */
@@ -151,8 +166,24 @@ function secondaryClassOf(base: IndexClass): IndexClass {
         return true;
       }
       override getMatching(value: unknown): Stored[] {
-        if (Array.isArray(value)) return super.getMatching(value); // one value at a time, through this method
+        if (Array.isArray(value)) return this.getMatchingAny(value);
         return this.tree.betweenBounds({ $gte: { value, id: LOWEST }, $lte: { value, id: HIGHEST } });
+      }
+      /**
+       * Documents matching any of `values` (`$in`), each once, in the order NeDB gives them: by value as listed,
+       * then by `_id`. NeDB itself gathers them in an object keyed by `_id`, slow for thousands (a sweep's window).
+       */
+      private getMatchingAny(values: unknown[]): Stored[] {
+        const seen = new Set<Stored>();
+        const found: Stored[] = [];
+        for (const value of values) {
+          for (const doc of this.getMatching(value)) {
+            if (seen.has(doc)) continue;
+            seen.add(doc);
+            found.push(doc);
+          }
+        }
+        return found;
       }
       override getBetweenBounds(query: Record<string, unknown>): Stored[] {
         const bounds: Record<string, Key> = {};
