@@ -14,6 +14,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { dueWindow, sweepImprovementNudges, type ImprovementNudgeSweep } from '../flows/improvement-actions/improvement-nudges.job';
@@ -47,9 +48,12 @@ export function settledHeap(): number {
 
 /**
  * Runs `fn` under the V8 CPU profiler when NUDGES_CPU_PROFILE names a file prefix: writes
- * `<prefix>-<label>.cpuprofile` (open in Chrome DevTools, or sum self time per function).
+ * `<prefix>-<label>.cpuprofile` (open in Chrome DevTools, or sum self time per function); NUDGES_HEAP_PROFILE
+ * instead samples what it allocates.
  */
 async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const heapPrefix = process.env.NUDGES_HEAP_PROFILE;
+  if (heapPrefix) return heapProfiled(`${heapPrefix}-${label}`, fn);
   const prefix = process.env.NUDGES_CPU_PROFILE;
   if (!prefix) return fn();
   const session = new Session();
@@ -62,6 +66,24 @@ async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
   } finally {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(`${prefix}-${label}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * Runs `fn` under V8's sampling heap profiler (NUDGES_HEAP_PROFILE names a file prefix): writes
+ * `<prefix>-<label>.heapprofile` with where the sweep allocated, collected garbage included (open in Chrome DevTools).
+ */
+async function heapProfiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(`${file}.heapprofile`, JSON.stringify(profile));
     session.disconnect();
   }
 }
@@ -100,6 +122,37 @@ function countStoreOps(): () => string {
   };
 }
 
+/** The collector's pauses during a measured run: young-generation scavenges, and the rest (mark-compact). */
+export interface GcPauses {
+  minor: { count: number; ms: number };
+  major: { count: number; ms: number };
+}
+
+/**
+ * Counts the garbage collector's pauses while `fn` runs. The embedded store keeps the register in the heap, so a
+ * collection that marks the old generation costs in proportion to the register, not to what the sweep does.
+ */
+async function countingGc<T>(fn: () => Promise<T>): Promise<{ value: T; gc: GcPauses }> {
+  const gc: GcPauses = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 } };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+      const kind = entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+      kind.count += 1;
+      kind.ms += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    return { value: await fn(), gc };
+  } finally {
+    await new Promise((resolve) => setImmediate(resolve)); // the last entries are delivered asynchronously
+    observer.disconnect();
+  }
+}
+
+/** "12 scavenges 340 ms, 1 mark-compact 900 ms". */
+export const gcText = (gc: GcPauses) => `${gc.minor.count} scavenges ${gc.minor.ms.toFixed(0)} ms, ${gc.major.count} mark-compact ${gc.major.ms.toFixed(0)} ms`;
+
 /** What one size measured. */
 export interface NudgeRow {
   store: string;
@@ -111,6 +164,8 @@ export interface NudgeRow {
   candidates: number;
   queryMs: number[];
   sweepMs: number;
+  /** The collector's pauses during the sweep. */
+  sweepGc: GcPauses;
   /** Heap used (MiB) before the sweep (after GC), right after it (no GC), and after a GC. */
   heapBefore: number;
   heapAfter: number;
@@ -174,16 +229,17 @@ export async function measureSize(storeName: string, total: number, due: number,
     say(`  indexed query alone: ${candidates.toLocaleString('en-GB')} candidates in ${queryMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
 
     const heapBefore = settledHeap();
+    if (process.env.NUDGES_SETTLE_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.NUDGES_SETTLE_MS)));
     const sentBefore = h.webchat.sent.length;
     started = process.hrtime.bigint();
     const storeOps = countStoreOps();
-    const result = await profiled(`${storeName}-${total}-sweep`, () => sweepImprovementNudges(services, SWEEP_AT));
+    const { value: result, gc: sweepGc } = await countingGc(() => profiled(`${storeName}-${total}-sweep`, () => sweepImprovementNudges(services, SWEEP_AT)));
     const sweepMs = elapsed(started);
     const opsReport = storeOps();
     const heapAfter = heapUsed();
     const sent = h.webchat.sent.length - sentBefore;
     const heapRetained = settledHeap();
-    say(`  sweep: ${sweepMs.toFixed(0)} ms, ${sent.toLocaleString('en-GB')} sent (${JSON.stringify(counts(result))}); heap ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MiB, ${heapRetained.toFixed(0)} MiB after GC`);
+    say(`  sweep: ${sweepMs.toFixed(0)} ms, ${sent.toLocaleString('en-GB')} sent (${JSON.stringify(counts(result))}); heap ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MiB, ${heapRetained.toFixed(0)} MiB after GC; collector pauses: ${gcText(sweepGc)}`);
     if (opsReport) say(`  store calls during the sweep (NUDGES_STORE_OPS):\n${opsReport}`);
 
     const secondBefore = h.webchat.sent.length;
@@ -212,6 +268,7 @@ export async function measureSize(storeName: string, total: number, due: number,
       candidates,
       queryMs,
       sweepMs,
+      sweepGc,
       heapBefore,
       heapAfter,
       heapRetained,

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { DocumentStore } from '../src/store/ports';
 import { RECENTLY_CLOSED, SWEEP_AT } from './nudges-seed';
-import { measureSize, median, type NudgeRow } from './nudges-sweep';
+import { gcText, measureSize, median, type NudgeRow } from './nudges-sweep';
 import { mongoOpener } from './bench-stores';
 
 const GOAL_SWEEP_MS = 5_000;
@@ -41,12 +41,12 @@ const DUE = Number(process.env.NUDGES_DUE ?? 10_000);
 function table(rows: NudgeRow[]): string {
   const smallest = (r: NudgeRow) => rows.find((x) => x.store === r.store)!;
   return [
-    '| store | entries | due | candidates | query alone (ms) | sweep (ms) | sent | 2nd sweep (ms) | full-scan baseline (ms) | sweep / baseline | query / baseline | heap loaded (MiB) | heap before → after sweep (MiB) | retained by sweep (MiB) | sweep time vs smallest | sweep heap Δ vs smallest |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| store | entries | due | candidates | query alone (ms) | sweep (ms) | collector pauses in the sweep | sent | 2nd sweep (ms) | full-scan baseline (ms) | sweep / baseline | query / baseline | heap loaded (MiB) | heap before → after sweep (MiB) | retained by sweep (MiB) | sweep time vs smallest | sweep heap Δ vs smallest |',
+    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => {
       const base = median(r.fullScanMs);
       const s = smallest(r);
-      return `| ${r.store} | ${n0(r.plan.total)} | ${n0(r.plan.due)} | ${n0(r.candidates)} | ${f0(median(r.queryMs))} | ${f0(r.sweepMs)} | ${n0(r.sent)} | ${f0(r.secondMs)} | ${f0(base)} | ${ratio(r.sweepMs, base)} | ${ratio(median(r.queryMs), base)} | ${f0(r.heapLoaded)} | ${f0(r.heapBefore)} → ${f0(r.heapAfter)} | ${f0(r.heapRetained - r.heapBefore)} | ${s === r ? '–' : growth(r.sweepMs, s.sweepMs)} | ${s === r ? '–' : growth(r.heapAfter - r.heapBefore, s.heapAfter - s.heapBefore)} |`;
+      return `| ${r.store} | ${n0(r.plan.total)} | ${n0(r.plan.due)} | ${n0(r.candidates)} | ${f0(median(r.queryMs))} | ${f0(r.sweepMs)} | ${gcText(r.sweepGc)} | ${n0(r.sent)} | ${f0(r.secondMs)} | ${f0(base)} | ${ratio(r.sweepMs, base)} | ${ratio(median(r.queryMs), base)} | ${f0(r.heapLoaded)} | ${f0(r.heapBefore)} → ${f0(r.heapAfter)} | ${f0(r.heapRetained - r.heapBefore)} | ${s === r ? '–' : growth(r.sweepMs, s.sweepMs)} | ${s === r ? '–' : growth(r.heapAfter - r.heapBefore, s.heapAfter - s.heapBefore)} |`;
     }),
   ].join('\n');
 }

@@ -76,26 +76,69 @@ function isDate(value: unknown): value is Date {
  * Throws on values a store cannot round-trip exactly: non-finite numbers, bigints, functions, class instances.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
+  return writeCanonical(value, '');
+}
+
+/** Quoted object keys: a log's events use the same few dozen field names over and over. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** True when `keys` are sorted already (many objects are written in that order): no sort, and its copy, needed. */
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+/**
+ * `out` followed by the canonical JSON of `value`. Written onto one string as it goes (V8 joins the pieces lazily),
+ * not as arrays of entries mapped and joined at every level: an audit event's snapshots are hashed on every write.
+ */
+function writeCanonical(value: unknown, out: string): string {
+  if (value === null) return `${out}null`;
   if (isDate(value)) {
     if (Number.isNaN(value.getTime())) throw new TypeError('cannot hash an invalid Date');
-    return `{"$date":${JSON.stringify(value.toISOString())}}`;
+    return `${out}{"$date":${JSON.stringify(value.toISOString())}}`;
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return JSON.stringify(value);
+      return out + JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`cannot hash the number ${value}`);
-      return JSON.stringify(Object.is(value, -0) ? 0 : value);
+      return out + JSON.stringify(Object.is(value, -0) ? 0 : value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+      if (Array.isArray(value)) {
+        let text = `${out}[`;
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) text += ',';
+          text = value[i] === undefined ? `${text}null` : writeCanonical(value[i], text);
+        }
+        return `${text}]`;
+      }
       const proto = Object.getPrototypeOf(value) as object | null;
       if (proto !== null && Object.getPrototypeOf(proto) !== null) throw new TypeError('cannot hash a class instance; use plain data');
-      const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, inner]) => inner !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+      const fields = value as Record<string, unknown>;
+      const keys = Object.keys(fields);
+      if (!inOrder(keys)) keys.sort(); // the default sort compares UTF-16 code units, as `<` on two strings does
+      let text = `${out}{`;
+      let first = true;
+      for (const key of keys) {
+        const inner = fields[key];
+        if (inner === undefined) continue;
+        if (!first) text += ',';
+        first = false;
+        text = writeCanonical(inner, `${text}${quotedKey(key)}:`);
+      }
+      return `${text}}`;
     }
     default:
       throw new TypeError(`cannot hash a ${typeof value}`);
@@ -121,8 +164,9 @@ function asStored<T>(value: T): T {
   if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T;
   if (Array.isArray(value)) return value.map((item) => asStored(item)) as T;
   if (isDate(value) || value === null || typeof value !== 'object') return value;
+  const fields = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = asStored(inner);
+  for (const key of Object.keys(fields)) if (fields[key] !== undefined) out[key] = asStored(fields[key]);
   return out as T;
 }
 

@@ -78,6 +78,14 @@ const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_WAIT_MS = 2_000;
 const DEFAULT_POLL_MS = 25;
 
+/**
+ * Claim tokens and owners: unique to this process (a v4 UUID made once: 122 random bits) and to the call (a
+ * counter), without a UUID per claim — a sweep claims thousands of keys.
+ */
+const PROCESS_NONCE = randomUUID();
+let sequence = 0;
+const uniqueId = () => `${PROCESS_NONCE}-${(sequence++).toString(36)}`;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function checkKey(key: string): void {
@@ -96,7 +104,7 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
     if (typeof owner !== 'string' || owner.length === 0) throw new Error('a claim needs an owner');
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new Error('leaseMs must be a positive number');
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const token = randomUUID();
+    const token = uniqueId();
     const record = await records.findOneAndUpdate(
       { id: key },
       {
@@ -117,7 +125,7 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
     if (record.leaseUntil.getTime() > now.getTime()) return 'in_progress';
 
     // The holder's lease ran out (it crashed or hung): take the claim over, only if nobody else did first.
-    const takeover = randomUUID();
+    const takeover = uniqueId();
     const taken = await records.findOneAndUpdate(
       { id: key, token: record.token, state: 'in_progress' },
       { $set: { owner, token: takeover, leaseUntil } },
@@ -156,7 +164,7 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
     fn: () => Promise<T>,
     { now, leaseMs = DEFAULT_LEASE_MS, waitMs = DEFAULT_WAIT_MS, pollMs = DEFAULT_POLL_MS }: { now: Date; leaseMs?: number; waitMs?: number; pollMs?: number },
   ): Promise<OnceOutcome<T>> {
-    const owner = `${ownerPrefix}:${randomUUID()}`;
+    const owner = `${ownerPrefix}:${uniqueId()}`;
     const started = Date.now();
     for (;;) {
       const status = await claim(key, { owner, now, leaseMs });

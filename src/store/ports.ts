@@ -129,10 +129,12 @@ export function assertSafeFilter(filter: unknown, path = ''): void {
     filter.forEach((item, i) => assertSafeFilter(item, `${path}[${i}]`));
     return;
   }
-  for (const [key, value] of Object.entries(filter)) {
+  const fields = filter as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
     if (key.startsWith('$') && !ALLOWED_FILTER_OPS.has(key)) {
       throw new Error(`unsupported query operator ${key}${path ? ` at ${path}` : ''}`);
     }
-    assertSafeFilter(value, path ? `${path}.${key}` : key);
+    const value = fields[key];
+    if (value !== null && typeof value === 'object') assertSafeFilter(value, path ? `${path}.${key}` : key);
   }
 }

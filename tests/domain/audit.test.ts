@@ -16,6 +16,12 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[3,{"z":1}]},"b":1}');
   });
 
+  test('writes what earlier versions wrote, so hashes already in a log still verify', () => {
+    // Keys in UTF-16 order (integer-like keys too, which objects list first), -0 as 0, undefined in an array as null.
+    const value = { z: [1, -0, 2.5, null, undefined, { y: 'é', x: new Date(0) }], 'a b': { '10': true, '2': false, B: 'B', a: '"\\\n' }, '\u{1F680}': 'rocket', ä: [] };
+    expect(canonicalJson(value)).toBe('{"a b":{"10":true,"2":false,"B":"B","a":"\\"\\\\\\n"},"z":[1,0,2.5,null,null,{"x":{"$date":"1970-01-01T00:00:00.000Z"},"y":"é"}],"ä":[],"🚀":"rocket"}');
+  });
+
   test('marks Dates so they differ from the same text as a string', () => {
     const at = new Date('2026-01-01T00:00:00.000Z');
     expect(canonicalJson({ at })).toBe('{"at":{"$date":"2026-01-01T00:00:00.000Z"}}');

@@ -144,17 +144,18 @@ function pullMatches(element: unknown, condition: unknown): boolean {
 
 /**
  * Returns `doc` updated, without changing `doc`: what the update writes is new — its values are copies of the
- * update's, and the documents and arrays on the way to each of them are copied — and the rest is shared with
- * `doc`. A large document with one field set costs one shallow copy, not a deep one. `inserting` applies
- * `$setOnInsert` too (an upsert creating the document).
+ * update's (or the update's own, with `valuesOwned`: an update copied for this one document), and the documents
+ * and arrays on the way to each of them are copied — and the rest is shared with `doc`. A large document with one
+ * field set costs one shallow copy, not a deep one. `inserting` applies `$setOnInsert` too (an upsert creating
+ * the document).
  */
-export function applyUpdate<T extends Obj>(doc: T, update: Update, inserting = false): T {
+export function applyUpdate<T extends Obj>(doc: T, update: Update, { inserting = false, valuesOwned = false }: { inserting?: boolean; valuesOwned?: boolean } = {}): T {
   const out: Obj = { ...doc };
   const owned: Owned = new Set([out]);
   for (const operator of Object.keys(update)) {
     const operand = (update as Record<string, Obj>)[operator] as Obj;
     for (const path of Object.keys(operand)) {
-      const value = deepCopy(operand[path]);
+      const value = valuesOwned ? operand[path] : deepCopy(operand[path]);
       switch (operator) {
         case '$setOnInsert':
           if (inserting) setAt(out, path, value, owned);

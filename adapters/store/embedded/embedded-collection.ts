@@ -147,7 +147,9 @@ const internalsOf = (db: Datastore<Record<string, unknown>>) => db as unknown as
  */
 function storedMatching(db: Datastore<Record<string, unknown>>, filter: Filter, limit = Number.POSITIVE_INFINITY): Stored[] {
   const nedb = internalsOf(db);
-  const candidates = typeof filter.id === 'string' && nedb.indexes.id?.unique ? nedb.indexes.id.getMatching(filter.id) : nedb._getRawCandidates(indexConditions(filter));
+  const byId = typeof filter.id === 'string' && nedb.indexes.id?.unique;
+  const candidates = byId ? nedb.indexes.id!.getMatching(filter.id) : nedb._getRawCandidates(indexConditions(filter));
+  if (byId && Object.keys(filter).length === 1) return candidates.slice(0, limit); // the index matched it exactly
   const matches = compileFilter(filter);
   const found: Stored[] = [];
   for (const doc of candidates) {
@@ -173,7 +175,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
     return this.handle.name;
   }
 
-  private async db(): Promise<Datastore<Record<string, unknown>>> {
+  private db(): Promise<Datastore<Record<string, unknown>>> {
     this.handle.assertOpen();
     return this.handle.ready;
   }
@@ -235,11 +237,8 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
    * checking uniqueness. Either way NeDB's check of field names runs first (in place, on the new fields: the others
    * were checked when they were stored).
    */
-  private async replace(db: Datastore<Record<string, unknown>>, current: Stored, next: Stored): Promise<void> {
-    if (indexedValuesDiffer(db, current, next)) {
-      await db.updateAsync({ _id: current._id }, next, {});
-      return;
-    }
+  private replace(db: Datastore<Record<string, unknown>>, current: Stored, next: Stored): Promise<unknown> {
+    if (indexedValuesDiffer(db, current, next)) return db.updateAsync({ _id: current._id }, next, {});
     const changed = Object.keys(next).filter((key) => next[key] !== current[key]);
     for (const key of changed) checkObject({ [key]: next[key] });
     for (const key of Object.keys(current)) if (!(key in next)) delete current[key];
@@ -312,15 +311,15 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
    * nothing was inserted; with `copy`, a copy for the caller (made under the mutex: the next write may change the
    * stored document in place), otherwise what was stored or shares parts with it.
    */
-  private async updateFirst(filter: Filter, update: Update, upsert: boolean, copy: boolean): Promise<{ doc: Record<string, unknown> | null; upserted: boolean; modified: boolean }> {
+  private updateFirst(filter: Filter, update: Update, upsert: boolean, copy: boolean): Promise<{ doc: Record<string, unknown> | null; upserted: boolean; modified: boolean }> {
     assertStoreFilter(filter);
     assertStoreUpdate(update);
     if (upsert) assertUpsertGivesId(filter, update);
-    const clean = updateWithoutUndefined(update);
+    const clean = updateWithoutUndefined(update); // this call's own copy: its values go into one document as they are
     return this.write(async (db) => {
       const [current] = storedMatching(db, filter, 1);
       if (current) {
-        const next = applyUpdate(current, clean); // shares what the update leaves alone with the stored document
+        const next = applyUpdate(current, clean, { valuesOwned: true }); // shares the rest with the stored document
         const modified = documentsDiffer(current, next);
         if (modified) {
           await this.checkPartialUniques(db, next, current._id);
@@ -329,7 +328,7 @@ export class EmbeddedCollection<T extends Doc> implements DocumentCollection<T> 
         return { doc: copy ? copyOut(next) : next, upserted: false, modified };
       }
       if (!upsert) return { doc: null, upserted: false, modified: false };
-      const created = withInternalId(applyUpdate(seedFromFilter(filter), clean, true)) as Stored;
+      const created = withInternalId(applyUpdate(seedFromFilter(filter), clean, { inserting: true, valuesOwned: true })) as Stored;
       await this.checkPartialUniques(db, created, null);
       await this.insertStored(db, created);
       return { doc: copy ? copyOut(created) : created, upserted: true, modified: false };

@@ -22,7 +22,7 @@ import { acquireDataDirLock } from './data-dir-lock';
 import { repairTornTail } from './datafile-repair';
 import { keepDatafileOpen, type DatafileAppender } from './datafile-appender';
 import { EmbeddedCollection, type CollectionHandle } from './embedded-collection';
-import { ensureSecondaryIndex, nedbIndexNames } from './secondary-index';
+import { compareUniqueKeysSooner, ensureSecondaryIndex, nedbIndexNames } from './secondary-index';
 
 export interface EmbeddedStoreOptions {
   /** DATA_DIR: created when missing. */
@@ -80,7 +80,10 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     appenders.push(keepDatafileOpen(datastore));
     const ready = repairTornTail(filename, logger)
       .then(() => datastore.loadDatabaseAsync())
-      .then(() => datastore)
+      .then(() => {
+        compareUniqueKeysSooner(datastore);
+        return datastore;
+      })
       .catch((error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         throw new StoreUnavailableError(`cannot load ${filename}: ${reason}`, { cause: error });
@@ -142,6 +145,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
         wanted.add(first);
       } else if (spec.unique) {
         await db.ensureIndexAsync({ fieldName: fields.length === 1 ? first : fields, unique: true, sparse: spec.sparse === true });
+        compareUniqueKeysSooner(db);
         wanted.add([...fields].sort().join(','));
       } else {
         await ensureSecondaryIndex(db, first);

@@ -39,6 +39,8 @@ interface NedbTree {
   /** The stored values under exactly this key, by reference (NeDB's binary-search-tree returns the node's array). */
   search(key: unknown): unknown[];
   betweenBounds(query: Record<string, unknown>): Stored[];
+  /** Every node keeps the comparison it was made with. */
+  executeOnEveryNode(fn: (node: { compareKeys: (a: never, b: never) => number }) => void): void;
 }
 type Stored = Record<string, unknown> & { _id: string };
 type IndexClass = new (options: { fieldName: string; unique?: boolean; sparse?: boolean }) => NedbIndex;
@@ -225,6 +227,20 @@ export async function ensureSecondaryIndex(db: Datastore<Record<string, unknown>
   const secondary = new Secondary({ fieldName: field });
   secondary.insert(internals.getAllData());
   internals.indexes[field] = secondary;
+}
+
+/**
+ * Gives NeDB's unique indexes (`_id`, `id`, `intakeKey`, the audit's `seq`) {@link compareIndexValues}: their own
+ * order, compared sooner, at every level of the tree on every insert and look-up. Each node of a tree keeps the
+ * comparison it was made with, so existing nodes are given it too; trees made later take it from the index. Call
+ * once the datafile is loaded and after each unique index is made.
+ */
+export function compareUniqueKeysSooner(db: Datastore<Record<string, unknown>>): void {
+  for (const index of Object.values((db as unknown as NedbInternals).indexes)) {
+    if (!index.unique || index.treeOptions.compareKeys === compareIndexValues) continue;
+    index.treeOptions.compareKeys = compareIndexValues;
+    index.tree.executeOnEveryNode((node) => (node.compareKeys = compareIndexValues));
+  }
 }
 
 /** The names of NeDB's indexes on a datafile (`_id` and compound ones included, as NeDB names them). */
