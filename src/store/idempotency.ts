@@ -3,8 +3,8 @@
  * replayed submission), and the stored result for every duplicate caller. The DESIGN calls this collection
  * `notifications`; it is named `idempotency` (see collections.ts) because it guards more than notifications.
  *
- * A key is claimed with an upsert on `{ id: key }` whose `$setOnInsert` writes a fresh claim token: whoever gets
- * their own token back created the record and owns the claim. That is atomic on real MongoDB (one document; the
+ * A key is claimed with an upsert on `{ id: key }` whose `$setOnInsert` writes the claim with a fresh token: the
+ * caller whose upsert inserted the record (the store says so) owns the claim. That is atomic on real MongoDB (one document; the
  * unique `id` index plus the store's retry on 11000 settle racing first inserts), under the embedded store's
  * per-collection mutex, and on the single-threaded test stand-in — which does not enforce unique indexes, so the
  * design must not depend on them. A claim holds a lease: when a holder crashes mid-way, the lease runs out and
@@ -104,13 +104,12 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
     if (typeof owner !== 'string' || owner.length === 0) throw new Error('a claim needs an owner');
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new Error('leaseMs must be a positive number');
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const token = uniqueId();
-    const record = await records.findOneAndUpdate(
+    const inserted = await records.updateOne(
       { id: key },
       {
         $setOnInsert: {
           owner,
-          token,
+          token: uniqueId(),
           state: 'in_progress',
           leaseUntil,
           createdAt: now,
@@ -119,8 +118,11 @@ export function createIdempotency(store: DocumentStore, options: IdempotencyOpti
       },
       { upsert: true },
     );
-    if (!record) throw new Error(`the idempotency record ${key} was not written`);
-    if (record.token === token) return 'claimed';
+    // Whoever inserted the record holds the claim (a racing upsert on MongoDB matches it, or fails on the unique
+    // index and is retried as a match); only a key seen before needs reading.
+    if (inserted.upserted) return 'claimed';
+    const record = await records.findOne({ id: key });
+    if (!record) return claim(key, { owner, now, leaseMs }); // released meanwhile: claim it afresh
     if (record.state === 'done') return 'done';
     if (record.leaseUntil.getTime() > now.getTime()) return 'in_progress';
 

@@ -18,6 +18,7 @@ const documents: Array<[string, unknown]> = [
   ['dates, nested and in arrays', { _id: 'a2', at: new Date('2026-03-11T14:00:00.123Z'), history: [{ at: new Date(0) }, new Date(86_400_000)] }],
   ['an invalid date', { _id: 'a3', at: new Date(Number.NaN), list: [new Date('nope')] }],
   ['strings that need escapes', { _id: 'a4', text: 'quote " backslash \\ newline \n tab \t bell \u0007 del \u007f', path: 'C:\\temp\\x' }],
+  ['long strings, plain and not', { _id: 'a16', plain: 'The VPN concentrator drops sessions after 30 minutes', quoteAtEnd: 'a'.repeat(40) + '"', tabInside: `${'b'.repeat(30)}\t${'c'.repeat(30)}`, accented: `${'d'.repeat(30)}é`, tilde: '~'.repeat(30), del: `${'e'.repeat(30)}\u007f` }],
   ['non-ASCII text', { _id: 'a5', name: 'Zoë Ødegård — 東京 🚀', key: 'é' }],
   ['a lone surrogate', { _id: 'a6', broken: 'a\ud800b', tail: '\udfff' }],
   ['numbers', { _id: 'a7', zero: 0, negativeZero: -0, big: 1e21, small: 1e-7, float: 0.1 + 0.2, min: Number.MIN_VALUE, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: Number.NEGATIVE_INFINITY }],
