@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const report = [
     `# Improvement nudges benchmark (${when})`,
     '',
-    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${f0(totalmem() / 2 ** 30)} GiB; heap limit ${f0(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB; V8 flags ${v8Flags} (the bot's own, from package.json); load average at start ${load}, at end ${loadavg().map((l) => l.toFixed(2)).join(', ')}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${f0(totalmem() / 2 ** 30)} GiB; heap limit ${f0(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB; V8 flags ${v8Flags} (\`npm run bench:nudges\` runs it with the bot's, from package.json); load average at start ${load}, at end ${loadavg().map((l) => l.toFixed(2)).join(', ')}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
     `The \`improvement-nudges\` sweep (\`sweepImprovementNudges\`) at ${SWEEP_AT.toISOString()} (a Wednesday: working hours in London, Berlin and New York, so nothing waits for quiet hours), ` +
       `once with every due entry still to nudge, then once more right after (everything already sent: each nudge refused by its idempotency key). ` +
