@@ -156,6 +156,8 @@ export const gcText = (gc: GcPauses) => `${gc.minor.count} scavenges ${gc.minor.
 /** What one size measured. */
 export interface NudgeRow {
   store: string;
+  /** Which round of the bench measured it (NUDGES_ROUNDS). */
+  round?: number;
   plan: SeedPlan;
   seedMs: number;
   /** Heap used with the register loaded, after a full GC (MiB). */

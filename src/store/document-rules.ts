@@ -48,13 +48,13 @@ export function assertStoreFilter(filter: Filter): void {
   visit(filter, '');
 }
 
+/** A field path with an empty part (`''`, `a..b`, `.a`, `a.`) or a part starting with `$`. */
+const INVALID_PATH = /(?:^|\.)(?:\.|$|\$)/;
+
 /**
  * Refuses updates the port does not define: no operator (a whole-document replacement), an operator outside
  * {@link UPDATE_OPERATORS}, a non-object operand, an empty or `$`-containing path, or a path that names `_id`.
  */
-/** A field path with an empty part (`''`, `a..b`, `.a`, `a.`) or a part starting with `$`. */
-const INVALID_PATH = /(?:^|\.)(?:\.|$|\$)/;
-
 export function assertStoreUpdate(update: Update): void {
   if (!isPlainObject(update)) throw new Error('an update must be a plain object of update operators');
   const operators = Object.keys(update);

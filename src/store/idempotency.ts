@@ -4,10 +4,10 @@
  * `notifications`; it is named `idempotency` (see collections.ts) because it guards more than notifications.
  *
  * A key is claimed with an upsert on `{ id: key }` whose `$setOnInsert` writes the claim with a fresh token: the
- * caller whose upsert inserted the record (the store says so) owns the claim. That is atomic on real MongoDB (one document; the
- * unique `id` index plus the store's retry on 11000 settle racing first inserts), under the embedded store's
- * per-collection mutex, and on the single-threaded test stand-in — which does not enforce unique indexes, so the
- * design must not depend on them. A claim holds a lease: when a holder crashes mid-way, the lease runs out and
+ * caller whose upsert inserted the record (the store says so) owns the claim. That is atomic on real MongoDB (one
+ * document; the unique `id` index plus the store's retry on 11000 settle racing first inserts), under the embedded
+ * store's per-collection mutex, and on the single-threaded test stand-in — which does not enforce unique indexes,
+ * so the design must not depend on them. A claim holds a lease: when a holder crashes mid-way, the lease runs out and
  * the next caller takes the claim over (compare-and-swap on the old token), so a side effect is never lost.
  */
 import { randomUUID } from 'node:crypto';
