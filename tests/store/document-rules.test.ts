@@ -17,6 +17,9 @@ test('updates must use the port operators on sane paths', () => {
   expect(() => assertStoreUpdate({ $rename: { a: 'b' } } as never)).toThrow(/\$rename/);
   expect(() => assertStoreUpdate({ $set: { 'a.$.b': 1 } })).toThrow(/invalid field path/);
   expect(() => assertStoreUpdate({ $set: { 'a..b': 1 } })).toThrow(/invalid field path/);
+  for (const path of ['', '.a', 'a.', '$x', 'a.$', 'a.b.$c']) expect(() => assertStoreUpdate({ $set: { [path]: 1 } })).toThrow(/invalid field path/);
+  for (const path of ['a', 'a.b.c', 'a$', 'a.b$c', 'x-y.z_1']) expect(() => assertStoreUpdate({ $set: { [path]: 1 } })).not.toThrow();
+  expect(() => assertStoreUpdate({ $set: { a: 1, 'a.b': 2 } })).toThrow(/conflict at 'a'/);
   expect(() => assertStoreUpdate({ $unset: { id: '' } })).toThrow(/id/);
   expect(() => assertStoreUpdate({ $set: { a: 1 }, $setOnInsert: { 'a.b': 1 } })).toThrow(/conflict at 'a'/);
 });
