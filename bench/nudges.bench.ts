@@ -13,8 +13,9 @@
  * right after (everything already sent: refused by idempotency keys), and the baseline of the same selection by a
  * full scan (`find({})` + the domain's due rule in JavaScript). See bench/nudges-sweep.ts and bench/nudges-seed.ts.
  *
- * NUDGES_ROUNDS=3 seeds and measures each size three times (sizes alternating) and judges the medians: one run
- * of each size varies by several per cent with the machine's state.
+ * Each size is seeded and measured three times (sizes alternating; about 15 minutes in all) and the verdicts take
+ * the medians: one sweep of a size varies by several per cent with the machine's state, as much as the growth the
+ * goal bounds. NUDGES_ROUNDS=1 measures each once (a quicker look).
  * NUDGES_SIZES=100000,200000 runs other sizes (a quick look); NUDGES_DUE changes the due count; NUDGES_STORE_OPS=1
  * prints the store calls of each sweep; NUDGES_CPU_PROFILE=/tmp/nudges writes CPU profiles of the two sweeps,
  * NUDGES_HEAP_PROFILE=/tmp/nudges samples what they allocate instead; NUDGES_SETTLE_MS waits that long between the
@@ -41,7 +42,7 @@ const growth = (a: number, b: number) => (b > 0 ? `${a >= b ? '+' : ''}${(((a - 
 const sizes = (process.env.NUDGES_SIZES ?? '500000,1000000').split(',').map(Number);
 const DUE = Number(process.env.NUDGES_DUE ?? 10_000);
 /** Each size is seeded and measured this many times (sizes alternating); the verdicts take the medians. */
-const ROUNDS = Math.max(1, Math.floor(Number(process.env.NUDGES_ROUNDS ?? 1)) || 1);
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.NUDGES_ROUNDS ?? 3)) || 1);
 /** The flags this process runs with (`npm run bench:nudges` gives it the bot's: see package.json). */
 const v8Flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].filter((flag) => /^--max-(semi|old)-space-size=/.test(flag)).join(' ') || 'none';
 
