@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScript, startScript } from '../support/process';
 
-/** Start-up and shutdown as an operator sees them: `npm start` is `tsx adapters/main.ts` (with a V8 flag that only tunes the collector). */
+/**
+ * Start-up and shutdown as an operator sees them: `npm start` is `tsx adapters/main.ts` (plus a V8 flag that only
+ * tunes the garbage collector).
+ */
 const MAIN = 'adapters/main.ts';
 
 describe('starting and stopping the bot', () => {
