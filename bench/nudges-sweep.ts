@@ -132,7 +132,7 @@ export interface GcPauses {
  * Counts the garbage collector's pauses while `fn` runs. The embedded store keeps the register in the heap, so a
  * collection that marks the old generation costs in proportion to the register, not to what the sweep does.
  */
-async function countingGc<T>(fn: () => Promise<T>): Promise<{ value: T; gc: GcPauses }> {
+async function countingGc<T>(fn: () => Promise<T>): Promise<{ value: T; gc: GcPauses; ms: number }> {
   const gc: GcPauses = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 } };
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
@@ -143,7 +143,9 @@ async function countingGc<T>(fn: () => Promise<T>): Promise<{ value: T; gc: GcPa
   });
   observer.observe({ entryTypes: ['gc'] });
   try {
-    return { value: await fn(), gc };
+    const started = process.hrtime.bigint();
+    const value = await fn();
+    return { value, gc, ms: elapsed(started) }; // the sweep alone: not the wait below for the last entries
   } finally {
     await new Promise((resolve) => setImmediate(resolve)); // the last entries are delivered asynchronously
     observer.disconnect();
@@ -233,10 +235,8 @@ export async function measureSize(storeName: string, total: number, due: number,
     const heapBefore = settledHeap();
     if (process.env.NUDGES_SETTLE_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.NUDGES_SETTLE_MS)));
     const sentBefore = h.webchat.sent.length;
-    started = process.hrtime.bigint();
     const storeOps = countStoreOps();
-    const { value: result, gc: sweepGc } = await countingGc(() => profiled(`${storeName}-${total}-sweep`, () => sweepImprovementNudges(services, SWEEP_AT)));
-    const sweepMs = elapsed(started);
+    const { value: result, gc: sweepGc, ms: sweepMs } = await countingGc(() => profiled(`${storeName}-${total}-sweep`, () => sweepImprovementNudges(services, SWEEP_AT)));
     const opsReport = storeOps();
     const heapAfter = heapUsed();
     const sent = h.webchat.sent.length - sentBefore;

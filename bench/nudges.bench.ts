@@ -46,7 +46,10 @@ const ROUNDS = Math.max(1, Math.floor(Number(process.env.NUDGES_ROUNDS ?? 3)) ||
 /** The flags this process runs with (`npm run bench:nudges` gives it the bot's: see package.json). */
 const v8Flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].filter((flag) => /^--max-(semi|old)-space-size=/.test(flag)).join(' ') || 'none';
 
-/** A fresh MongoDB database per size, emptied when closed (the bench leaves no documents behind). */
+/** What the sweep keeps (heap after a full GC, against before it). */
+const retained = (r: NudgeRow) => r.heapRetained - r.heapBefore;
+
+/** The results: a row per store, round and size, each compared with the smallest size of its round. */
 function table(rows: NudgeRow[]): string {
   const smallest = (r: NudgeRow) => rows.find((x) => x.store === r.store && (x.round ?? 1) === (r.round ?? 1))!;
   return [
@@ -55,7 +58,7 @@ function table(rows: NudgeRow[]): string {
     ...rows.map((r) => {
       const base = median(r.fullScanMs);
       const s = smallest(r);
-      return `| ${r.store} | ${r.round ?? 1} | ${n0(r.plan.total)} | ${n0(r.plan.due)} | ${n0(r.candidates)} | ${f0(median(r.queryMs))} | ${f0(r.sweepMs)} | ${gcText(r.sweepGc)} | ${n0(r.sent)} | ${f0(r.secondMs)} | ${f0(base)} | ${ratio(r.sweepMs, base)} | ${ratio(median(r.queryMs), base)} | ${f0(r.heapLoaded)} | ${f0(r.heapBefore)} → ${f0(r.heapAfter)} | ${f0(r.heapRetained - r.heapBefore)} | ${s === r ? '–' : growth(r.sweepMs, s.sweepMs)} | ${s === r ? '–' : growth(r.heapRetained - r.heapBefore, s.heapRetained - s.heapBefore)} |`;
+      return `| ${r.store} | ${r.round ?? 1} | ${n0(r.plan.total)} | ${n0(r.plan.due)} | ${n0(r.candidates)} | ${f0(median(r.queryMs))} | ${f0(r.sweepMs)} | ${gcText(r.sweepGc)} | ${n0(r.sent)} | ${f0(r.secondMs)} | ${f0(base)} | ${ratio(r.sweepMs, base)} | ${ratio(median(r.queryMs), base)} | ${f0(r.heapLoaded)} | ${f0(r.heapBefore)} → ${f0(r.heapAfter)} | ${f0(retained(r))} | ${s === r ? '–' : growth(r.sweepMs, s.sweepMs)} | ${s === r ? '–' : growth(retained(r), retained(s))} |`;
     }),
   ].join('\n');
 }
@@ -76,9 +79,6 @@ function bySize(rows: NudgeRow[], store: string): NudgeRow[][] {
   const mine = rows.filter((r) => r.store === store);
   return [...new Set(mine.map((r) => r.plan.total))].map((total) => mine.filter((r) => r.plan.total === total));
 }
-
-/** What the sweep keeps (heap after a full GC, against before it). */
-const retained = (r: NudgeRow) => r.heapRetained - r.heapBefore;
 
 function verdicts(rows: NudgeRow[]): string[] {
   const lines: string[] = [];
